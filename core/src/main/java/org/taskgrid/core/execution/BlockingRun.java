@@ -1,0 +1,48 @@
+package org.taskgrid.core.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
+
+/**
+ * One part on a pool thread. Reports its end exactly once, from the thread that ran it, so the
+ * executor frees the slot only when the thread is really free; can be interrupted meanwhile.
+ */
+final class BlockingRun implements Runnable {
+  private final Callable<JsonNode> work;
+  private final BiConsumer<JsonNode, Throwable> onEnd;
+  private volatile Thread runner;
+  private volatile boolean interrupted;
+
+  BlockingRun(Callable<JsonNode> work, BiConsumer<JsonNode, Throwable> onEnd) {
+    this.work = work;
+    this.onEnd = onEnd;
+  }
+
+  @Override
+  public void run() {
+    runner = Thread.currentThread();
+    JsonNode result = null;
+    Throwable error = null;
+    try {
+      if (interrupted) {
+        throw new InterruptedException("interrupted before it started");
+      }
+      result = work.call();
+    } catch (Throwable t) {
+      error = t;
+    } finally {
+      runner = null;
+    }
+    onEnd.accept(result, error);
+  }
+
+  /** Asks the work to stop: interrupts its thread if it has one, or keeps it from starting. */
+  void interrupt() {
+    interrupted = true;
+    Thread thread = runner;
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+}

@@ -1,0 +1,326 @@
+package org.taskgrid.core.execution;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.taskgrid.core.CborSerializable;
+import org.taskgrid.core.task.InvalidInputException;
+import org.taskgrid.core.task.Mode;
+import org.taskgrid.core.task.RegisteredTask;
+import org.taskgrid.core.task.TaskRegistry;
+
+/**
+ * Runs parts of work on this node, each in the lane its mode asks for, with a bounded number of
+ * slots per lane and a bounded queue behind them. Never blocks its own thread: blocking and CPU
+ * work run on their dispatchers and come back as messages. Answers every {@link RunPart} exactly
+ * once, by its deadline at the latest.
+ */
+public final class Executor extends AbstractBehavior<Executor.Command> {
+
+  /** What the executor is told. */
+  public sealed interface Command {}
+
+  /**
+   * Run one part and answer one {@link PartOutcome} to {@code replyTo}.
+   *
+   * @param partId the caller's name for the part, echoed in the answer
+   * @param attempt which attempt at the part this is, echoed in the answer
+   * @param timeoutMillis the answer is a {@link Failure#TIMEOUT} when the part takes longer
+   */
+  public record RunPart(
+      String partId,
+      String task,
+      JsonNode input,
+      Mode mode,
+      long timeoutMillis,
+      int attempt,
+      ActorRef<PartOutcome> replyTo)
+      implements Command, CborSerializable {}
+
+  /** The answer to {@link RunPart}. */
+  public sealed interface PartOutcome extends CborSerializable {
+    String partId();
+
+    int attempt();
+
+    /** The address of the node that ran (or refused) the part. */
+    String node();
+  }
+
+  /**
+   * The part ran to its end.
+   *
+   * @param thread the pool thread it ran on, or {@link #NO_THREAD} when it held none
+   * @param millis how long it ran, not counting any wait for a slot
+   */
+  public record PartSucceeded(
+      String partId, int attempt, String node, JsonNode result, String thread, long millis)
+      implements PartOutcome {}
+
+  /** The part did not produce a result; {@code field} names the bad input field, if any. */
+  public record PartFailed(
+      String partId, int attempt, String node, Failure failure, String message, String field)
+      implements PartOutcome {}
+
+  /** Why a part failed. */
+  public enum Failure {
+    UNKNOWN_TASK,
+    UNSUPPORTED_MODE,
+    INVALID_INPUT,
+    TASK_FAILED,
+    TIMEOUT,
+    OVERLOADED;
+
+    /** The error code of the HTTP contract. */
+    public String code() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** What {@link PartSucceeded#thread()} says of an {@code async} part: it held no thread. */
+  public static final String NO_THREAD = "none";
+
+  private record Finished(long runId, JsonNode result, Throwable error, String thread)
+      implements Command {}
+
+  private record Expired(long runId) implements Command {}
+
+  /** A part from its arrival to the end of its work (which may come after its answer). */
+  private static final class Run {
+    final long id;
+    final RunPart command;
+    final RegisteredTask<?> task;
+    final Lane lane;
+    BlockingRun blocking;
+    long startNanos;
+    boolean answered;
+
+    Run(long id, RunPart command, RegisteredTask<?> task, Lane lane) {
+      this.id = id;
+      this.command = command;
+      this.task = task;
+      this.lane = lane;
+    }
+  }
+
+  public static Behavior<Command> create(
+      TaskRegistry registry, ExecutorSettings settings, String node) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> new Executor(context, timers, registry, settings, node)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final TaskRegistry registry;
+  private final ExecutorSettings settings;
+  private final String node;
+  private final Map<Lane, java.util.concurrent.Executor> pools = new EnumMap<>(Lane.class);
+  private final Map<Lane, Integer> running = new EnumMap<>(Lane.class);
+  private final Map<Lane, Queue<Run>> waiting = new EnumMap<>(Lane.class);
+  private final Map<Long, Run> runs = new HashMap<>();
+  private long nextRunId;
+
+  private Executor(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      TaskRegistry registry,
+      ExecutorSettings settings,
+      String node) {
+    super(context);
+    this.timers = timers;
+    this.registry = registry;
+    this.settings = settings;
+    this.node = node;
+    for (Lane lane : Lane.values()) {
+      running.put(lane, 0);
+      waiting.put(lane, new ArrayDeque<>());
+      pools.put(
+          lane,
+          lane.dispatcher() == null
+              ? context.getExecutionContext()
+              : context
+                  .getSystem()
+                  .dispatchers()
+                  .lookup(DispatcherSelector.fromConfig(lane.dispatcher())));
+    }
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(RunPart.class, this::onRunPart)
+        .onMessage(Finished.class, this::onFinished)
+        .onMessage(Expired.class, this::onExpired)
+        .build();
+  }
+
+  private Behavior<Command> onRunPart(RunPart command) {
+    RegisteredTask<?> task = registry.find(command.task()).orElse(null);
+    if (task == null) {
+      return refuse(command, Failure.UNKNOWN_TASK, "no task is named '" + command.task() + "'");
+    }
+    if (!task.task().modes().contains(command.mode())) {
+      return refuse(
+          command,
+          Failure.UNSUPPORTED_MODE,
+          "task '" + task.name() + "' does not run in mode " + command.mode().wireName());
+    }
+    Lane lane = Lane.of(command.mode(), task.task());
+    boolean slotFree = running.get(lane) < settings.slots().get(lane);
+    if (!slotFree && waiting.get(lane).size() >= settings.maxQueued()) {
+      return refuse(command, Failure.OVERLOADED, "every " + lane + " slot is busy and the queue is full");
+    }
+    Run run = new Run(nextRunId++, command, task, lane);
+    runs.put(run.id, run);
+    timers.startSingleTimer(run.id, new Expired(run.id), Duration.ofMillis(command.timeoutMillis()));
+    if (slotFree) {
+      start(run);
+    } else {
+      waiting.get(lane).add(run);
+    }
+    return this;
+  }
+
+  private void start(Run run) {
+    long runId = run.id;
+    running.merge(run.lane, 1, Integer::sum);
+    run.startNanos = System.nanoTime();
+    RunPart command = run.command;
+    if (run.lane == Lane.ASYNC) {
+      // Started off this actor's own message handling, so a slow runAsync cannot stall the executor.
+      CompletionStage<JsonNode> work =
+          CompletableFuture.supplyAsync(() -> startAsync(run.task, command.input()), pools.get(Lane.ASYNC))
+              .thenCompose(stage -> stage);
+      getContext()
+          .pipeToSelf(work, (result, error) -> new Finished(runId, result, error, NO_THREAD));
+    } else {
+      ActorRef<Command> self = getContext().getSelf();
+      run.blocking =
+          new BlockingRun(
+              () -> run.task.run(command.input()),
+              (result, error) ->
+                  self.tell(new Finished(runId, result, error, Thread.currentThread().getName())));
+      pools.get(run.lane).execute(run.blocking);
+    }
+  }
+
+  private static CompletionStage<JsonNode> startAsync(RegisteredTask<?> task, JsonNode input) {
+    try {
+      return task.runAsync(input);
+    } catch (InvalidInputException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  private Behavior<Command> onFinished(Finished finished) {
+    Run run = runs.remove(finished.runId());
+    if (run == null) {
+      return this;
+    }
+    running.merge(run.lane, -1, Integer::sum);
+    if (!run.answered) {
+      timers.cancel(finished.runId());
+      long millis = (System.nanoTime() - run.startNanos) / 1_000_000;
+      RunPart command = run.command;
+      if (finished.error() == null) {
+        command
+            .replyTo()
+            .tell(
+                new PartSucceeded(
+                    command.partId(), command.attempt(), node, finished.result(), finished.thread(), millis));
+      } else {
+        answerFailure(command, unwrap(finished.error()));
+      }
+    }
+    startNext(run.lane);
+    return this;
+  }
+
+  private Behavior<Command> onExpired(Expired expired) {
+    Run run = runs.get(expired.runId());
+    if (run == null || run.answered) {
+      return this;
+    }
+    run.answered = true;
+    if (waiting.get(run.lane).remove(run)) {
+      runs.remove(expired.runId());
+    } else if (run.blocking != null) {
+      // The slot stays taken until the thread really returns; interrupting asks it to hurry.
+      run.blocking.interrupt();
+    }
+    RunPart command = run.command;
+    command
+        .replyTo()
+        .tell(
+            new PartFailed(
+                command.partId(),
+                command.attempt(),
+                node,
+                Failure.TIMEOUT,
+                "task '" + command.task() + "' did not finish within " + command.timeoutMillis() + " ms",
+                null));
+    return this;
+  }
+
+  private void startNext(Lane lane) {
+    Run next = waiting.get(lane).poll();
+    if (next != null) {
+      start(next);
+    }
+  }
+
+  private void answerFailure(RunPart command, Throwable error) {
+    if (error instanceof InvalidInputException invalid) {
+      command
+          .replyTo()
+          .tell(
+              new PartFailed(
+                  command.partId(),
+                  command.attempt(),
+                  node,
+                  Failure.INVALID_INPUT,
+                  invalid.getMessage(),
+                  invalid.field().orElse(null)));
+    } else {
+      getContext().getLog().debug("Task '{}' failed", command.task(), error);
+      String message = error.getMessage() != null ? error.getMessage() : error.getClass().getName();
+      command
+          .replyTo()
+          .tell(
+              new PartFailed(
+                  command.partId(), command.attempt(), node, Failure.TASK_FAILED, message, null));
+    }
+  }
+
+  private Behavior<Command> refuse(RunPart command, Failure failure, String message) {
+    command
+        .replyTo()
+        .tell(new PartFailed(command.partId(), command.attempt(), node, failure, message, null));
+    return this;
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+}

@@ -1,0 +1,41 @@
+package org.taskgrid.core.execution;
+
+import com.typesafe.config.Config;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The {@code taskgrid.executor} section of the config, read once.
+ *
+ * @param slots how many parts each lane runs at once
+ * @param maxQueued how many parts may wait for a slot in each lane; more are refused
+ */
+public record ExecutorSettings(Map<Lane, Integer> slots, int maxQueued) {
+
+  public ExecutorSettings {
+    slots = Map.copyOf(slots);
+    for (Lane lane : Lane.values()) {
+      if (slots.getOrDefault(lane, 0) < 1) {
+        throw new IllegalArgumentException("the " + lane + " lane needs at least one slot");
+      }
+    }
+    if (maxQueued < 0) {
+      throw new IllegalArgumentException("max-queued must be >= 0");
+    }
+  }
+
+  public static ExecutorSettings fromConfig(Config root) {
+    Config config = root.getConfig("taskgrid.executor");
+    Map<Lane, Integer> slots = new EnumMap<>(Lane.class);
+    slots.put(Lane.BLOCKING, config.getInt("blocking-slots"));
+    int cpuSlots = config.getInt("cpu-slots");
+    slots.put(Lane.CPU, cpuSlots > 0 ? cpuSlots : Runtime.getRuntime().availableProcessors());
+    slots.put(Lane.ASYNC, config.getInt("async-slots"));
+    return new ExecutorSettings(slots, config.getInt("max-queued"));
+  }
+
+  /** All slots of all lanes: what this executor can run at once. */
+  public int capacity() {
+    return slots.values().stream().mapToInt(Integer::intValue).sum();
+  }
+}
