@@ -1,0 +1,25 @@
+package org.taskgrid.gateway.http;
+
+import static akka.http.javadsl.server.Directives.concat;
+import static akka.http.javadsl.server.Directives.handleExceptions;
+import static akka.http.javadsl.server.Directives.handleRejections;
+import static akka.http.javadsl.server.Directives.withRequestTimeoutResponse;
+
+import akka.http.javadsl.server.Route;
+
+/** Every route of the API in one tree, every failure of it answered by {@link ErrorResponses}. */
+public final class HttpApi {
+  private HttpApi() {}
+
+  public static Route route(HealthRoutes health, TaskRoutes tasks) {
+    return withRequestTimeoutResponse(
+        ErrorResponses::requestTimeout,
+        () ->
+            handleExceptions(
+                ErrorResponses.exceptionHandler(),
+                () ->
+                    handleRejections(
+                        ErrorResponses.rejectionHandler(),
+                        () -> concat(health.route(), tasks.route()))));
+  }
+}

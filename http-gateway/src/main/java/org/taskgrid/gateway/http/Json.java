@@ -1,0 +1,45 @@
+package org.taskgrid.gateway.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+
+/** The one JSON mapper of the HTTP API: strict, and bounded against hostile documents. */
+final class Json {
+  private Json() {}
+
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  static {
+    // Bound nesting well below what would overflow a thread's stack.
+    MAPPER
+        .getFactory()
+        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(500).build());
+  }
+
+  /** Parses a request body; the message of the exception says what is wrong, not the body. */
+  static JsonNode parse(byte[] body) throws IOException {
+    JsonNode node = MAPPER.readTree(body);
+    if (node == null || node.isMissingNode()) {
+      throw new IOException("the body is empty; send a JSON value");
+    }
+    return node;
+  }
+
+  static byte[] write(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+}
