@@ -8,11 +8,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The config of a node, from the highest priority down: {@code TASKGRID_ROLES}, system properties
- * ({@code -D}), {@code application.conf}, every module's {@code taskgrid-akka.conf} (taskgrid's
- * Akka settings), then the {@code reference.conf}s.
+ * The config of a node, from the highest priority down: {@code TASKGRID_ROLES} and
+ * {@code TASKGRID_SEED_NODES}, system properties ({@code -D}), {@code application.conf}, every
+ * module's {@code taskgrid-akka.conf} (taskgrid's Akka settings), then the {@code reference.conf}s.
  */
 public final class NodeConfig {
+  /** Every node's actor system has this name; nodes of one cluster must agree on it. */
+  public static final String SYSTEM_NAME = "taskgrid";
+
   private NodeConfig() {}
 
   public static Config load() {
@@ -29,12 +32,32 @@ public final class NodeConfig {
             .withFallback(ConfigFactory.defaultApplication())
             .withFallback(ConfigFactory.parseResourcesAnySyntax("taskgrid-akka"))
             .withFallback(ConfigFactory.defaultReference());
-    // HOCON cannot read a list from one environment variable, so the roles are split here.
+    // HOCON cannot read a list from one environment variable, so these are split here.
     String roles = env.get("TASKGRID_ROLES");
     if (roles != null && !roles.isBlank() && !overrides.hasPath("akka.cluster.roles")) {
       config = config.withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(split(roles)));
     }
+    String seeds = env.get("TASKGRID_SEED_NODES");
+    if (seeds != null && !seeds.isBlank() && !overrides.hasPath("akka.cluster.seed-nodes")) {
+      config =
+          config.withValue(
+              "akka.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes(split(seeds))));
+    }
     return config.resolve();
+  }
+
+  /** {@code host:port} to the address of the taskgrid actor system there. */
+  public static List<String> seedNodes(List<String> hostPorts) {
+    return hostPorts.stream()
+        .map(
+            hostPort -> {
+              if (!hostPort.matches("[A-Za-z0-9.\\-]+:\\d{1,5}")) {
+                throw new IllegalArgumentException(
+                    "a seed node must be host:port, like 127.0.0.1:25520, not '" + hostPort + "'");
+              }
+              return "akka://" + SYSTEM_NAME + "@" + hostPort;
+            })
+        .toList();
   }
 
   private static List<String> split(String commaSeparated) {

@@ -10,7 +10,7 @@ public final class GatewayMain {
   private GatewayMain() {}
 
   public static void main(String[] args) {
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "taskgrid", NodeConfig.load());
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM_NAME, NodeConfig.load());
     Gateway.init(system)
         .whenComplete(
             (binding, error) -> {

@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.receptionist.ServiceKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -32,6 +33,10 @@ import org.taskgrid.core.task.TaskRegistry;
  * once, by its deadline at the latest.
  */
 public final class Executor extends AbstractBehavior<Executor.Command> {
+
+  /** Under this key every node with the {@code worker} role lists its executor. */
+  public static final ServiceKey<Command> SERVICE_KEY =
+      ServiceKey.create(Command.class, "taskgrid-executor");
 
   /** What the executor is told. */
   public sealed interface Command {}

@@ -1,0 +1,79 @@
+package org.taskgrid.worker;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Adapter;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.taskgrid.core.NodeConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Starts a worker node that joins the given seeds; SIGTERM makes it leave gracefully. */
+@Command(
+    name = "taskgrid-worker",
+    mixinStandardHelpOptions = true,
+    description = "Joins a taskgrid cluster and runs process-mode work for its gateways.")
+public final class WorkerMain implements Callable<Integer> {
+
+  @Option(
+      names = "--seed",
+      paramLabel = "HOST:PORT",
+      description = "A seed node (a gateway's cluster address); repeat for several. Default: TASKGRID_SEED_NODES.")
+  private List<String> seeds = List.of();
+
+  public static void main(String[] args) {
+    int exitCode = new CommandLine(new WorkerMain()).execute(args);
+    if (exitCode != 0) {
+      System.exit(exitCode);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Config config;
+    try {
+      Config overrides = ConfigFactory.empty();
+      if (!seeds.isEmpty()) {
+        overrides =
+            overrides.withValue(
+                "akka.cluster.seed-nodes",
+                ConfigValueFactory.fromIterable(NodeConfig.seedNodes(seeds)));
+      }
+      config = NodeConfig.load(System.getenv(), overrides);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    if (config.getStringList("akka.cluster.seed-nodes").isEmpty()) {
+      System.err.println(
+          "A worker needs a cluster to join: give --seed HOST:PORT (a gateway's cluster address, "
+              + "127.0.0.1:25520 by default) or set TASKGRID_SEED_NODES.");
+      return 2;
+    }
+    WorkerSettings settings = WorkerSettings.fromConfig(config);
+    ActorSystem<?> system = ActorSystem.create(Worker.create(), NodeConfig.SYSTEM_NAME, config);
+
+    CompletableFuture<Void> up = new CompletableFuture<>();
+    akka.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(() -> up.complete(null));
+    try {
+      up.get(settings.joinTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      System.err.println(
+          "This worker could not join the cluster at "
+              + config.getStringList("akka.cluster.seed-nodes")
+              + " within " + settings.joinTimeout().toSeconds()
+              + " s: is a gateway running there, and reachable from here? Exiting.");
+      return 1;
+    }
+    // The node runs until SIGTERM, or until the cluster downs it: both exit the JVM.
+    system.getWhenTerminated().toCompletableFuture().join();
+    return 0;
+  }
+}
