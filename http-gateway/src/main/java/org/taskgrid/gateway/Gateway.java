@@ -3,21 +3,30 @@ package org.taskgrid.gateway;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Props;
+import akka.actor.typed.receptionist.Receptionist;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.server.Route;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.taskgrid.core.execution.Executor;
 import org.taskgrid.core.execution.ExecutorSettings;
+import org.taskgrid.core.routing.Router;
+import org.taskgrid.core.routing.RouterSettings;
 import org.taskgrid.core.task.TaskRegistry;
+import org.taskgrid.gateway.http.ClusterRoutes;
 import org.taskgrid.gateway.http.HealthRoutes;
 import org.taskgrid.gateway.http.HttpApi;
 import org.taskgrid.gateway.http.TaskRoutes;
 
-/** Makes an actor system a gateway: joins the cluster, starts the executor, serves the API. */
+/**
+ * Makes an actor system a gateway: joins the cluster, starts its executor (thread and async work,
+ * and process work when the node has the worker role) and the router (process work), serves the
+ * API.
+ */
 public final class Gateway {
   private Gateway() {}
 
@@ -36,12 +45,21 @@ public final class Gateway {
             Executor.create(registry, ExecutorSettings.fromConfig(config), node),
             "executor",
             Props.empty());
-    boolean runsProcessWork = cluster.selfMember().hasRole("worker");
+    // In the embedded default the gateway is its own worker: its executor takes process work too.
+    if (cluster.selfMember().hasRole("worker")) {
+      system.receptionist().tell(Receptionist.register(Executor.SERVICE_KEY, executor));
+    }
+    ActorRef<Router.Command> router =
+        system.systemActorOf(Router.create(RouterSettings.fromConfig(config)), "router", Props.empty());
 
-    TaskRoutes tasks = new TaskRoutes(system, registry, executor, runsProcessWork, settings);
+    Route route =
+        HttpApi.route(
+            new HealthRoutes(system, router),
+            new ClusterRoutes(system, router),
+            new TaskRoutes(system, registry, executor, router, settings));
     return Http.get(system)
         .newServerAt(settings.host(), settings.port())
-        .bind(HttpApi.route(new HealthRoutes(system), tasks))
+        .bind(route)
         .thenApply(binding -> binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system));
   }
 }

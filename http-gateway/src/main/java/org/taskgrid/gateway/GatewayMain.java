@@ -4,6 +4,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import java.net.InetSocketAddress;
 import org.taskgrid.core.NodeConfig;
+import org.taskgrid.core.ShutdownSignals;
 
 /** Starts a gateway in the foreground; Ctrl-C or SIGTERM stops it through Coordinated Shutdown. */
 public final class GatewayMain {
@@ -11,6 +12,7 @@ public final class GatewayMain {
 
   public static void main(String[] args) {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM_NAME, NodeConfig.load());
+    ShutdownSignals.install(system);
     Gateway.init(system)
         .whenComplete(
             (binding, error) -> {
@@ -27,5 +29,7 @@ public final class GatewayMain {
               System.out.println("try: curl -s -XPOST '" + url + "/v1/tasks/primes' -d '{\"from\":0,\"to\":1000000}'");
               System.out.println();
             });
+    system.getWhenTerminated().toCompletableFuture().join();
+    System.exit(0);
   }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.taskgrid.core.NodeConfig;
+import org.taskgrid.core.ShutdownSignals;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,7 +59,9 @@ public final class WorkerMain implements Callable<Integer> {
       return 2;
     }
     WorkerSettings settings = WorkerSettings.fromConfig(config);
-    ActorSystem<?> system = ActorSystem.create(Worker.create(), NodeConfig.SYSTEM_NAME, config);
+    ActorSystem<?> system =
+        ActorSystem.create(Worker.create(settings), NodeConfig.SYSTEM_NAME, config);
+    ShutdownSignals.install(system);
 
     CompletableFuture<Void> up = new CompletableFuture<>();
     akka.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(() -> up.complete(null));
@@ -72,7 +75,8 @@ public final class WorkerMain implements Callable<Integer> {
               + " s: is a gateway running there, and reachable from here? Exiting.");
       return 1;
     }
-    // The node runs until SIGTERM, or until the cluster downs it: both exit the JVM.
+    // The node runs until SIGTERM, or until the cluster downs it; either way Coordinated Shutdown
+    // ends with System.exit (akka.coordinated-shutdown.exit-jvm).
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
   }

@@ -12,8 +12,10 @@ import akka.actor.typed.receptionist.ServiceKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
@@ -83,6 +85,23 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       String partId, int attempt, String node, Failure failure, String message, String field)
       implements PartOutcome {}
 
+  /** Tell how many process parts this executor runs at once; answered with {@link Capacity}. */
+  public record GetCapacity(ActorRef<Capacity> replyTo) implements Command, CborSerializable {}
+
+  /** What {@link GetCapacity} answers: the slots of the lanes that process work runs on. */
+  public record Capacity(ActorRef<Command> executor, int slots) implements CborSerializable {}
+
+  /**
+   * Answer {@link Drained} once no part runs or waits here (parts that still arrive are run): a
+   * worker that leaves gracefully finishes its work first.
+   */
+  public record Drain(ActorRef<Drained> replyTo) implements Command {}
+
+  /** The answer to {@link Drain}. */
+  public enum Drained {
+    INSTANCE
+  }
+
   /** Why a part failed. */
   public enum Failure {
     UNKNOWN_TASK,
@@ -90,7 +109,11 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     INVALID_INPUT,
     TASK_FAILED,
     TIMEOUT,
-    OVERLOADED;
+    OVERLOADED,
+    /** No executor takes {@code process} work (answered by the router). */
+    NO_WORKERS,
+    /** Every attempt lost its worker (answered by the router). */
+    WORKER_LOST;
 
     /** The error code of the HTTP contract. */
     public String code() {
@@ -140,6 +163,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   private final Map<Lane, Integer> running = new EnumMap<>(Lane.class);
   private final Map<Lane, Queue<Run>> waiting = new EnumMap<>(Lane.class);
   private final Map<Long, Run> runs = new HashMap<>();
+  private final List<ActorRef<Drained>> drainWaiters = new ArrayList<>();
   private long nextRunId;
 
   private Executor(
@@ -173,6 +197,8 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
         .onMessage(RunPart.class, this::onRunPart)
         .onMessage(Finished.class, this::onFinished)
         .onMessage(Expired.class, this::onExpired)
+        .onMessage(GetCapacity.class, this::onGetCapacity)
+        .onMessage(Drain.class, this::onDrain)
         .build();
   }
 
@@ -234,6 +260,24 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     }
   }
 
+  private Behavior<Command> onGetCapacity(GetCapacity command) {
+    command.replyTo().tell(new Capacity(getContext().getSelf(), settings.processCapacity()));
+    return this;
+  }
+
+  private Behavior<Command> onDrain(Drain command) {
+    drainWaiters.add(command.replyTo());
+    answerDrainWaitersIfIdle();
+    return this;
+  }
+
+  private void answerDrainWaitersIfIdle() {
+    if (runs.isEmpty()) {
+      drainWaiters.forEach(waiter -> waiter.tell(Drained.INSTANCE));
+      drainWaiters.clear();
+    }
+  }
+
   private Behavior<Command> onFinished(Finished finished) {
     Run run = runs.remove(finished.runId());
     if (run == null) {
@@ -255,6 +299,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       }
     }
     startNext(run.lane);
+    answerDrainWaitersIfIdle();
     return this;
   }
 
@@ -266,6 +311,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     run.answered = true;
     if (waiting.get(run.lane).remove(run)) {
       runs.remove(expired.runId());
+      answerDrainWaitersIfIdle();
     } else if (run.blocking != null) {
       // The slot stays taken until the thread really returns; interrupting asks it to hurry.
       run.blocking.interrupt();

@@ -34,8 +34,8 @@ public record ExecutorSettings(Map<Lane, Integer> slots, int maxQueued) {
     return new ExecutorSettings(slots, config.getInt("max-queued"));
   }
 
-  /** All slots of all lanes: what this executor can run at once. */
-  public int capacity() {
-    return slots.values().stream().mapToInt(Integer::intValue).sum();
+  /** What this executor can run of {@code process} work at once: its blocking and CPU slots. */
+  public int processCapacity() {
+    return slots.get(Lane.BLOCKING) + slots.get(Lane.CPU);
   }
 }

@@ -50,6 +50,10 @@ final class ApiError extends RuntimeException {
     return new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "no_workers", message, null);
   }
 
+  static ApiError workerLost(String message) {
+    return new ApiError(StatusCodes.BAD_GATEWAY, "worker_lost", message, null);
+  }
+
   static ApiError overloaded(String message) {
     return new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "overloaded", message, null);
   }

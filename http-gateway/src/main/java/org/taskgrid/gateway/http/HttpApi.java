@@ -11,7 +11,7 @@ import akka.http.javadsl.server.Route;
 public final class HttpApi {
   private HttpApi() {}
 
-  public static Route route(HealthRoutes health, TaskRoutes tasks) {
+  public static Route route(HealthRoutes health, ClusterRoutes cluster, TaskRoutes tasks) {
     return withRequestTimeoutResponse(
         ErrorResponses::requestTimeout,
         () ->
@@ -20,6 +20,6 @@ public final class HttpApi {
                 () ->
                     handleRejections(
                         ErrorResponses.rejectionHandler(),
-                        () -> concat(health.route(), tasks.route()))));
+                        () -> concat(health.route(), cluster.route(), tasks.route()))));
   }
 }

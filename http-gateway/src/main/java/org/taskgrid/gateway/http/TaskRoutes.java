@@ -25,7 +25,9 @@ import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
 import akka.util.ByteString;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -37,6 +39,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.taskgrid.core.execution.Executor;
+import org.taskgrid.core.routing.Router;
 import org.taskgrid.core.task.InvalidInputException;
 import org.taskgrid.core.task.Mode;
 import org.taskgrid.core.task.RegisteredTask;
@@ -49,6 +52,9 @@ public final class TaskRoutes {
   private static final Pattern TIMEOUT = Pattern.compile("(\\d{1,9})(ms|s|m)");
   /** How much longer than the task's own timeout the gateway waits for the executor's answer. */
   private static final Duration ANSWER_GRACE = Duration.ofSeconds(2);
+  /** What a RunPart holds besides its input: ids, task name, the reply address. */
+  private static final long ENVELOPE_ROOM_BYTES = 16 * 1024;
+  private static final CBORMapper CBOR = new CBORMapper();
 
   /** One entry of {@code GET /v1/tasks}. */
   record TaskDescription(
@@ -61,25 +67,27 @@ public final class TaskRoutes {
   private final ActorSystem<?> system;
   private final TaskRegistry registry;
   private final ActorRef<Executor.Command> executor;
-  private final boolean runsProcessWork;
+  private final ActorRef<Router.Command> router;
   private final GatewaySettings settings;
+  private final long maxFrameBytes;
 
   /**
    * @param executor this node's executor: it runs {@code thread} and {@code async} work
-   * @param runsProcessWork whether this node has the {@code worker} role, so that its executor also
-   *     takes {@code process} work
+   * @param router spreads {@code process} work over the workers of the cluster
    */
   public TaskRoutes(
       ActorSystem<?> system,
       TaskRegistry registry,
       ActorRef<Executor.Command> executor,
-      boolean runsProcessWork,
+      ActorRef<Router.Command> router,
       GatewaySettings settings) {
     this.system = system;
     this.registry = registry;
     this.executor = executor;
-    this.runsProcessWork = runsProcessWork;
+    this.router = router;
     this.settings = settings;
+    this.maxFrameBytes =
+        system.settings().config().getBytes("akka.remote.artery.advanced.maximum-frame-size");
   }
 
   public Route route() {
@@ -126,18 +134,26 @@ public final class TaskRoutes {
 
   private CompletionStage<HttpResponse> run(
       RegisteredTask<?> task, JsonNode input, Mode mode, Duration timeout) {
-    if (mode == Mode.PROCESS && !runsProcessWork) {
-      throw ApiError.noWorkers("no executor takes process work: this node has no worker role");
-    }
     String partId = UUID.randomUUID().toString();
-    CompletionStage<Executor.PartOutcome> outcome =
-        AskPattern.ask(
-            executor,
-            replyTo ->
-                new Executor.RunPart(
-                    partId, task.name(), input, mode, timeout.toMillis(), 1, replyTo),
-            timeout.plus(ANSWER_GRACE),
-            system.scheduler());
+    CompletionStage<Executor.PartOutcome> outcome;
+    if (mode == Mode.PROCESS) {
+      checkFitsFrame(input);
+      outcome =
+          AskPattern.ask(
+              router,
+              replyTo -> new Router.Submit(partId, task.name(), input, timeout.toMillis(), replyTo),
+              timeout.plus(ANSWER_GRACE),
+              system.scheduler());
+    } else {
+      outcome =
+          AskPattern.ask(
+              executor,
+              replyTo ->
+                  new Executor.RunPart(
+                      partId, task.name(), input, mode, timeout.toMillis(), 1, replyTo),
+              timeout.plus(ANSWER_GRACE),
+              system.scheduler());
+    }
     return outcome.thenApply(answer -> answer(task, mode, answer));
   }
 
@@ -156,7 +172,26 @@ public final class TaskRoutes {
       case TASK_FAILED -> ApiError.taskFailed(failed.message());
       case TIMEOUT -> ApiError.timeout(failed.message());
       case OVERLOADED -> ApiError.overloaded(failed.message());
+      case NO_WORKERS -> ApiError.noWorkers(failed.message());
+      case WORKER_LOST -> ApiError.workerLost(failed.message());
     };
+  }
+
+  /**
+   * Artery silently drops a message over its frame size, so a process input that would not fit
+   * is refused here. Its CBOR form is what travels; room is left for the rest of the envelope.
+   */
+  private void checkFitsFrame(JsonNode input) {
+    long bytes;
+    try {
+      bytes = CBOR.writeValueAsBytes(input).length;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode the input as CBOR", e);
+    }
+    if (bytes > maxFrameBytes - ENVELOPE_ROOM_BYTES) {
+      throw ApiError.tooLarge(
+          "the input is " + bytes + " bytes in CBOR, more than a message between nodes may carry");
+    }
   }
 
   /** Reads the body as JSON: the media type must be JSON-like, the document well formed. */
