@@ -50,13 +50,14 @@ public final class Gateway {
       system.receptionist().tell(Receptionist.register(Executor.SERVICE_KEY, executor));
     }
     ActorRef<Router.Command> router =
-        system.systemActorOf(Router.create(RouterSettings.fromConfig(config)), "router", Props.empty());
+        system.systemActorOf(
+            Router.create(RouterSettings.fromConfig(config), executor), "router", Props.empty());
 
     Route route =
         HttpApi.route(
             new HealthRoutes(system, router),
             new ClusterRoutes(system, router),
-            new TaskRoutes(system, registry, executor, router, settings));
+            new TaskRoutes(system, registry, router, settings));
     return Http.get(system)
         .newServerAt(settings.host(), settings.port())
         .bind(route)

@@ -85,6 +85,12 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       String partId, int attempt, String node, Failure failure, String message, String field)
       implements PartOutcome {}
 
+  /**
+   * Stop the part: one that waits for a slot never starts; a running {@code thread} or CPU part
+   * has its thread interrupted (the task stops where it allows). Answered {@link Failure#CANCELLED}.
+   */
+  public record CancelPart(String partId) implements Command, CborSerializable {}
+
   /** Tell how many process parts this executor runs at once; answered with {@link Capacity}. */
   public record GetCapacity(ActorRef<Capacity> replyTo) implements Command, CborSerializable {}
 
@@ -110,6 +116,8 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     TASK_FAILED,
     TIMEOUT,
     OVERLOADED,
+    /** The part was cancelled, as its job was. */
+    CANCELLED,
     /** No executor takes {@code process} work (answered by the router). */
     NO_WORKERS,
     /** Every attempt lost its worker (answered by the router). */
@@ -197,6 +205,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
         .onMessage(RunPart.class, this::onRunPart)
         .onMessage(Finished.class, this::onFinished)
         .onMessage(Expired.class, this::onExpired)
+        .onMessage(CancelPart.class, this::onCancelPart)
         .onMessage(GetCapacity.class, this::onGetCapacity)
         .onMessage(Drain.class, this::onDrain)
         .build();
@@ -305,12 +314,34 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
 
   private Behavior<Command> onExpired(Expired expired) {
     Run run = runs.get(expired.runId());
-    if (run == null || run.answered) {
-      return this;
+    if (run != null) {
+      stop(
+          run,
+          Failure.TIMEOUT,
+          "task '" + run.command.task() + "' did not finish within "
+              + run.command.timeoutMillis() + " ms");
+    }
+    return this;
+  }
+
+  private Behavior<Command> onCancelPart(CancelPart cancel) {
+    for (Run run : List.copyOf(runs.values())) {
+      if (run.command.partId().equals(cancel.partId())) {
+        stop(run, Failure.CANCELLED, "the part was cancelled");
+      }
+    }
+    return this;
+  }
+
+  /** Answers the part now; a waiting part never starts, a running one is asked to stop. */
+  private void stop(Run run, Failure failure, String message) {
+    if (run.answered) {
+      return;
     }
     run.answered = true;
+    timers.cancel(run.id);
     if (waiting.get(run.lane).remove(run)) {
-      runs.remove(expired.runId());
+      runs.remove(run.id);
       answerDrainWaitersIfIdle();
     } else if (run.blocking != null) {
       // The slot stays taken until the thread really returns; interrupting asks it to hurry.
@@ -319,15 +350,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     RunPart command = run.command;
     command
         .replyTo()
-        .tell(
-            new PartFailed(
-                command.partId(),
-                command.attempt(),
-                node,
-                Failure.TIMEOUT,
-                "task '" + command.task() + "' did not finish within " + command.timeoutMillis() + " ms",
-                null));
-    return this;
+        .tell(new PartFailed(command.partId(), command.attempt(), node, failure, message, null));
   }
 
   private void startNext(Lane lane) {

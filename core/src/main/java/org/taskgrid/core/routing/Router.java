@@ -32,7 +32,8 @@ import org.taskgrid.core.execution.Executor.Failure;
 import org.taskgrid.core.task.Mode;
 
 /**
- * Spreads {@code process} work over the executors that the Receptionist lists: each part goes to
+ * Sends each part where its mode says: {@code thread} and {@code async} parts to this node's own
+ * executor, {@code process} parts over the executors that the Receptionist lists. Each of those goes to
  * the executor with the least work in flight for its capacity, never beyond its capacity (parts
  * wait here instead: Artery drops what overflows its queues). When an executor's node crashes or
  * becomes unreachable, its parts go to another executor, up to a bounded number of attempts; the
@@ -45,14 +46,18 @@ public final class Router extends AbstractBehavior<Router.Command> {
   /** What the router is told. */
   public sealed interface Command {}
 
-  /** Run one part somewhere in the cluster; answers exactly one outcome to {@code replyTo}. */
+  /** Run one part in the given mode; answers exactly one outcome to {@code replyTo}. */
   public record Submit(
       String partId,
       String task,
       JsonNode input,
+      Mode mode,
       long timeoutMillis,
       ActorRef<Executor.PartOutcome> replyTo)
       implements Command {}
+
+  /** Stop a part: it is answered {@link Failure#CANCELLED}, on its executor if it has one. */
+  public record Cancel(String partId) implements Command {}
 
   /** Describe the executors this router sees. */
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
@@ -128,13 +133,17 @@ public final class Router extends AbstractBehavior<Router.Command> {
     }
   }
 
-  public static Behavior<Command> create(RouterSettings settings) {
+  /** @param localExecutor this node's executor, for {@code thread} and {@code async} parts */
+  public static Behavior<Command> create(
+      RouterSettings settings, ActorRef<Executor.Command> localExecutor) {
     return Behaviors.setup(
-        context -> Behaviors.withTimers(timers -> new Router(context, timers, settings)));
+        context ->
+            Behaviors.withTimers(timers -> new Router(context, timers, settings, localExecutor)));
   }
 
   private final TimerScheduler<Command> timers;
   private final RouterSettings settings;
+  private final ActorRef<Executor.Command> localExecutor;
   private final Cluster cluster;
   private final ActorRef<Executor.PartOutcome> outcomeAdapter;
   private final ActorRef<Executor.Capacity> capacityAdapter;
@@ -144,10 +153,14 @@ public final class Router extends AbstractBehavior<Router.Command> {
   private Set<ActorRef<Executor.Command>> reachable = Set.of();
 
   private Router(
-      ActorContext<Command> context, TimerScheduler<Command> timers, RouterSettings settings) {
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      RouterSettings settings,
+      ActorRef<Executor.Command> localExecutor) {
     super(context);
     this.timers = timers;
     this.settings = settings;
+    this.localExecutor = localExecutor;
     this.cluster = Cluster.get(context.getSystem());
     this.outcomeAdapter = context.messageAdapter(Executor.PartOutcome.class, OutcomeReceived::new);
     this.capacityAdapter = context.messageAdapter(Executor.Capacity.class, CapacityReported::new);
@@ -182,11 +195,20 @@ public final class Router extends AbstractBehavior<Router.Command> {
         .onMessage(ReachabilityChanged.class, this::onReachability)
         .onMessage(MemberRemoved.class, this::onMemberRemoved)
         .onMessage(CapacityReported.class, this::onCapacity)
+        .onMessage(Cancel.class, this::onCancel)
         .onMessage(GetStatus.class, this::onGetStatus)
         .build();
   }
 
   private Behavior<Command> onSubmit(Submit submit) {
+    if (submit.mode() != Mode.PROCESS) {
+      // Thread and async work stays on the node that received it; nothing to route or retry.
+      localExecutor.tell(
+          new Executor.RunPart(
+              submit.partId(), submit.task(), submit.input(), submit.mode(),
+              submit.timeoutMillis(), 1, submit.replyTo()));
+      return this;
+    }
     if (targets.values().stream().noneMatch(target -> target.state == State.ACTIVE)) {
       submit.replyTo().tell(failure(submit, 0, Failure.NO_WORKERS, "no worker is up to run process work"));
       return this;
@@ -243,6 +265,25 @@ public final class Router extends AbstractBehavior<Router.Command> {
                       + part.submit.timeoutMillis() + " ms"));
       dispatchPending();
     }
+    return this;
+  }
+
+  private Behavior<Command> onCancel(Cancel cancel) {
+    Part part = parts.get(cancel.partId());
+    if (part == null) {
+      // Not a process part in flight: if it is anywhere, it is on this node.
+      localExecutor.tell(new Executor.CancelPart(cancel.partId()));
+      return this;
+    }
+    if (part.target != null) {
+      part.target.ref.tell(new Executor.CancelPart(cancel.partId()));
+    }
+    pending.remove(part);
+    finish(part);
+    part.submit
+        .replyTo()
+        .tell(failure(part.submit, part.attempt, Failure.CANCELLED, "the part was cancelled"));
+    dispatchPending();
     return this;
   }
 

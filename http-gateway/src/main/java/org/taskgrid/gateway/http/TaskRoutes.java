@@ -66,24 +66,17 @@ public final class TaskRoutes {
 
   private final ActorSystem<?> system;
   private final TaskRegistry registry;
-  private final ActorRef<Executor.Command> executor;
   private final ActorRef<Router.Command> router;
   private final GatewaySettings settings;
   private final long maxFrameBytes;
 
-  /**
-   * @param executor this node's executor: it runs {@code thread} and {@code async} work
-   * @param router spreads {@code process} work over the workers of the cluster
-   */
   public TaskRoutes(
       ActorSystem<?> system,
       TaskRegistry registry,
-      ActorRef<Executor.Command> executor,
       ActorRef<Router.Command> router,
       GatewaySettings settings) {
     this.system = system;
     this.registry = registry;
-    this.executor = executor;
     this.router = router;
     this.settings = settings;
     this.maxFrameBytes =
@@ -134,26 +127,16 @@ public final class TaskRoutes {
 
   private CompletionStage<HttpResponse> run(
       RegisteredTask<?> task, JsonNode input, Mode mode, Duration timeout) {
-    String partId = UUID.randomUUID().toString();
-    CompletionStage<Executor.PartOutcome> outcome;
     if (mode == Mode.PROCESS) {
       checkFitsFrame(input);
-      outcome =
-          AskPattern.ask(
-              router,
-              replyTo -> new Router.Submit(partId, task.name(), input, timeout.toMillis(), replyTo),
-              timeout.plus(ANSWER_GRACE),
-              system.scheduler());
-    } else {
-      outcome =
-          AskPattern.ask(
-              executor,
-              replyTo ->
-                  new Executor.RunPart(
-                      partId, task.name(), input, mode, timeout.toMillis(), 1, replyTo),
-              timeout.plus(ANSWER_GRACE),
-              system.scheduler());
     }
+    String partId = UUID.randomUUID().toString();
+    CompletionStage<Executor.PartOutcome> outcome =
+        AskPattern.ask(
+            router,
+            replyTo -> new Router.Submit(partId, task.name(), input, mode, timeout.toMillis(), replyTo),
+            timeout.plus(ANSWER_GRACE),
+            system.scheduler());
     return outcome.thenApply(answer -> answer(task, mode, answer));
   }
 
@@ -174,6 +157,7 @@ public final class TaskRoutes {
       case OVERLOADED -> ApiError.overloaded(failed.message());
       case NO_WORKERS -> ApiError.noWorkers(failed.message());
       case WORKER_LOST -> ApiError.workerLost(failed.message());
+      case CANCELLED -> ApiError.taskFailed(failed.message());
     };
   }
 
