@@ -17,9 +17,13 @@ import org.taskgrid.core.execution.ExecutorSettings;
 import org.taskgrid.core.routing.Router;
 import org.taskgrid.core.routing.RouterSettings;
 import org.taskgrid.core.task.TaskRegistry;
+import org.taskgrid.gateway.admission.Admission;
 import org.taskgrid.gateway.http.ClusterRoutes;
 import org.taskgrid.gateway.http.HealthRoutes;
 import org.taskgrid.gateway.http.HttpApi;
+import org.taskgrid.gateway.http.JobRoutes;
+import org.taskgrid.gateway.jobs.JobManager;
+import org.taskgrid.gateway.jobs.JobSettings;
 import org.taskgrid.gateway.http.TaskRoutes;
 
 /**
@@ -53,11 +57,17 @@ public final class Gateway {
         system.systemActorOf(
             Router.create(RouterSettings.fromConfig(config), executor), "router", Props.empty());
 
+    Admission admission = Admission.fromConfig(config);
+    JobSettings jobSettings = JobSettings.fromConfig(config);
+    ActorRef<JobManager.Command> jobs =
+        system.systemActorOf(JobManager.create(router, admission, jobSettings), "jobs", Props.empty());
+
     Route route =
         HttpApi.route(
             new HealthRoutes(system, router),
             new ClusterRoutes(system, router),
-            new TaskRoutes(system, registry, router, settings));
+            new TaskRoutes(system, registry, router, admission, settings),
+            new JobRoutes(system, registry, jobs, admission, jobSettings));
     return Http.get(system)
         .newServerAt(settings.host(), settings.port())
         .bind(route)

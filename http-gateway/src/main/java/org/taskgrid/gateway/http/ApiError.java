@@ -2,6 +2,7 @@ package org.taskgrid.gateway.http;
 
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
+import org.taskgrid.core.execution.Executor;
 
 /** An answer of the error contract, thrown from a route and rendered by {@link ErrorResponses}. */
 final class ApiError extends RuntimeException {
@@ -16,6 +17,20 @@ final class ApiError extends RuntimeException {
     this.status = status;
     this.code = code;
     this.field = field;
+  }
+
+  /** The error of the contract for a part that failed. */
+  static ApiError of(Executor.PartFailed failed) {
+    return switch (failed.failure()) {
+      case UNKNOWN_TASK -> new ApiError(StatusCodes.NOT_FOUND, "unknown_task", failed.message(), null);
+      case UNSUPPORTED_MODE -> unsupportedMode(failed.message());
+      case INVALID_INPUT -> invalidInput(failed.message(), failed.field());
+      case TASK_FAILED, CANCELLED -> taskFailed(failed.message());
+      case TIMEOUT -> timeout(failed.message());
+      case OVERLOADED -> overloaded(failed.message());
+      case NO_WORKERS -> noWorkers(failed.message());
+      case WORKER_LOST -> workerLost(failed.message());
+    };
   }
 
   static ApiError invalidInput(String message, String field) {
@@ -35,7 +50,11 @@ final class ApiError extends RuntimeException {
   }
 
   static ApiError tooLarge(String message) {
-    return new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", message, null);
+    return tooLarge(message, null);
+  }
+
+  static ApiError tooLarge(String message, String field) {
+    return new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", message, field);
   }
 
   static ApiError unsupportedMediaType(String message) {

@@ -12,6 +12,7 @@ import akka.actor.typed.javadsl.AskPattern;
 import akka.cluster.ClusterEvent.CurrentClusterState;
 import akka.cluster.Member;
 import akka.cluster.typed.Cluster;
+import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import java.time.Duration;
 import java.util.HashSet;
@@ -51,7 +52,7 @@ public final class ClusterRoutes {
                             onSuccess(
                                 AskPattern.ask(
                                     router, Router.GetStatus::new, ASK_TIMEOUT, system.scheduler()),
-                                status -> complete(TaskRoutes.json(view(status)))))));
+                                status -> complete(Json.response(StatusCodes.OK, view(status)))))));
   }
 
   private ClusterView view(Router.Status status) {

@@ -2,7 +2,6 @@ package org.taskgrid.gateway.http;
 
 import static akka.http.javadsl.server.Directives.complete;
 
-import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpHeader;
 import akka.http.javadsl.model.HttpMethod;
 import akka.http.javadsl.model.HttpRequest;
@@ -56,10 +55,7 @@ public final class ErrorResponses {
     if (code.equals("overloaded")) {
       headers.add(RetryAfter.create(RETRY_AFTER_SECONDS));
     }
-    return HttpResponse.create()
-        .withStatus(status)
-        .addHeaders(headers)
-        .withEntity(ContentTypes.APPLICATION_JSON, Json.write(Map.of("error", error)));
+    return Json.response(status, Map.of("error", error)).addHeaders(headers);
   }
 
   static HttpResponse response(ApiError error) {

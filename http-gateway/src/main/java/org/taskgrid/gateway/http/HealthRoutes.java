@@ -12,7 +12,6 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
-import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
@@ -61,8 +60,6 @@ public final class HealthRoutes {
   }
 
   private static HttpResponse status(boolean ok, String status) {
-    return HttpResponse.create()
-        .withStatus(ok ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE)
-        .withEntity(ContentTypes.APPLICATION_JSON, Json.write(Map.of("status", status)));
+    return Json.response(ok ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, Map.of("status", status));
   }
 }

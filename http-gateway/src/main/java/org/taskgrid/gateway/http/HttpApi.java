@@ -11,7 +11,8 @@ import akka.http.javadsl.server.Route;
 public final class HttpApi {
   private HttpApi() {}
 
-  public static Route route(HealthRoutes health, ClusterRoutes cluster, TaskRoutes tasks) {
+  public static Route route(
+      HealthRoutes health, ClusterRoutes cluster, TaskRoutes tasks, JobRoutes jobs) {
     return withRequestTimeoutResponse(
         ErrorResponses::requestTimeout,
         () ->
@@ -20,6 +21,6 @@ public final class HttpApi {
                 () ->
                     handleRejections(
                         ErrorResponses.rejectionHandler(),
-                        () -> concat(health.route(), cluster.route(), tasks.route()))));
+                        () -> concat(health.route(), cluster.route(), tasks.route(), jobs.route()))));
   }
 }

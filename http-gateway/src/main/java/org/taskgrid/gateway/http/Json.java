@@ -1,5 +1,8 @@
 package org.taskgrid.gateway.http;
 
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -33,6 +36,12 @@ final class Json {
       throw new IOException("the body is empty; send a JSON value");
     }
     return node;
+  }
+
+  static HttpResponse response(StatusCode status, Object body) {
+    return HttpResponse.create()
+        .withStatus(status)
+        .withEntity(ContentTypes.APPLICATION_JSON, write(body));
   }
 
   static byte[] write(Object value) {

@@ -2,8 +2,6 @@ package org.taskgrid.gateway.http;
 
 import static akka.http.javadsl.server.Directives.complete;
 import static akka.http.javadsl.server.Directives.concat;
-import static akka.http.javadsl.server.Directives.entity;
-import static akka.http.javadsl.server.Directives.extractRequestEntity;
 import static akka.http.javadsl.server.Directives.get;
 import static akka.http.javadsl.server.Directives.onSuccess;
 import static akka.http.javadsl.server.Directives.parameterMultiMap;
@@ -15,27 +13,18 @@ import static akka.http.javadsl.server.Directives.post;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
-import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpResponse;
-import akka.http.javadsl.model.MediaType;
-import akka.http.javadsl.model.MediaTypes;
-import akka.http.javadsl.model.RequestEntity;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
-import akka.http.javadsl.unmarshalling.Unmarshaller;
-import akka.util.ByteString;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.taskgrid.core.execution.Executor;
@@ -45,6 +34,7 @@ import org.taskgrid.core.task.Mode;
 import org.taskgrid.core.task.RegisteredTask;
 import org.taskgrid.core.task.TaskRegistry;
 import org.taskgrid.gateway.GatewaySettings;
+import org.taskgrid.gateway.admission.Admission;
 
 /** {@code GET /v1/tasks} and {@code POST /v1/tasks/{name}}: run one task and wait for it. */
 public final class TaskRoutes {
@@ -52,9 +42,6 @@ public final class TaskRoutes {
   private static final Pattern TIMEOUT = Pattern.compile("(\\d{1,9})(ms|s|m)");
   /** How much longer than the task's own timeout the gateway waits for the executor's answer. */
   private static final Duration ANSWER_GRACE = Duration.ofSeconds(2);
-  /** What a RunPart holds besides its input: ids, task name, the reply address. */
-  private static final long ENVELOPE_ROOM_BYTES = 16 * 1024;
-  private static final CBORMapper CBOR = new CBORMapper();
 
   /** One entry of {@code GET /v1/tasks}. */
   record TaskDescription(
@@ -67,20 +54,22 @@ public final class TaskRoutes {
   private final ActorSystem<?> system;
   private final TaskRegistry registry;
   private final ActorRef<Router.Command> router;
+  private final Admission admission;
   private final GatewaySettings settings;
-  private final long maxFrameBytes;
+  private final FrameLimit frameLimit;
 
   public TaskRoutes(
       ActorSystem<?> system,
       TaskRegistry registry,
       ActorRef<Router.Command> router,
+      Admission admission,
       GatewaySettings settings) {
     this.system = system;
     this.registry = registry;
     this.router = router;
+    this.admission = admission;
     this.settings = settings;
-    this.maxFrameBytes =
-        system.settings().config().getBytes("akka.remote.artery.advanced.maximum-frame-size");
+    this.frameLimit = new FrameLimit(system.settings().config());
   }
 
   public Route route() {
@@ -107,135 +96,76 @@ public final class TaskRoutes {
                         registered.task().modes().stream().sorted().map(Mode::wireName).toList(),
                         registered.task().splittable()))
             .toList();
-    return json(tasks);
+    return Json.response(StatusCodes.OK, tasks);
   }
 
   private Route runTask(String name) {
     return parameterMultiMap(
         query -> {
           RegisteredTask<?> task = registry.find(name).orElseThrow(() -> ApiError.unknownTask(name));
-          checkQuery(query);
-          Mode mode = mode(task, single(query, "mode"));
-          Duration timeout = timeout(single(query, "timeout"));
-          return jsonBody(
+          Requests.checkQuery(query, QUERY_PARAMETERS);
+          Mode mode = mode(task, Requests.single(query, "mode"));
+          Duration timeout = timeout(Requests.single(query, "timeout"));
+          return Requests.jsonBody(
               input -> {
-                validate(task, input);
+                validate(task, input, null);
+                if (mode == Mode.PROCESS) {
+                  frameLimit.check(input, null);
+                }
                 return onSuccess(run(task, input, mode, timeout), response -> complete(response));
               });
         });
   }
 
+  /** Waits for an admission slot (within the call's timeout), runs the part, frees the slot. */
   private CompletionStage<HttpResponse> run(
       RegisteredTask<?> task, JsonNode input, Mode mode, Duration timeout) {
-    if (mode == Mode.PROCESS) {
-      checkFitsFrame(input);
-    }
-    String partId = UUID.randomUUID().toString();
-    CompletionStage<Executor.PartOutcome> outcome =
-        AskPattern.ask(
-            router,
-            replyTo -> new Router.Submit(partId, task.name(), input, mode, timeout.toMillis(), replyTo),
-            timeout.plus(ANSWER_GRACE),
-            system.scheduler());
-    return outcome.thenApply(answer -> answer(task, mode, answer));
+    CompletableFuture<Void> slot =
+        admission
+            .acquireForCall()
+            .orElseThrow(() -> ApiError.overloaded("the gateway has as much work as it takes; retry later"));
+    long start = System.nanoTime();
+    return slot.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .thenCompose(
+            granted -> {
+              Duration left = timeout.minusNanos(System.nanoTime() - start);
+              String partId = UUID.randomUUID().toString();
+              return AskPattern.<Router.Command, Executor.PartOutcome>ask(
+                      router,
+                      replyTo ->
+                          new Router.Submit(
+                              partId, task.name(), input, mode, Math.max(1, left.toMillis()), replyTo),
+                      left.plus(ANSWER_GRACE),
+                      system.scheduler())
+                  .whenComplete((outcome, error) -> admission.release(1));
+            })
+        .thenApply(outcome -> answer(task, mode, outcome));
   }
 
   private static HttpResponse answer(RegisteredTask<?> task, Mode mode, Executor.PartOutcome outcome) {
     if (outcome instanceof Executor.PartSucceeded done) {
-      return json(
+      return Json.response(
+          StatusCodes.OK,
           new TaskAnswer(
               task.name(), done.result(), mode.wireName(), done.node(), done.thread(),
               done.attempt(), done.millis()));
     }
-    Executor.PartFailed failed = (Executor.PartFailed) outcome;
-    throw switch (failed.failure()) {
-      case UNKNOWN_TASK -> ApiError.unknownTask(task.name());
-      case UNSUPPORTED_MODE -> ApiError.unsupportedMode(failed.message());
-      case INVALID_INPUT -> ApiError.invalidInput(failed.message(), failed.field());
-      case TASK_FAILED -> ApiError.taskFailed(failed.message());
-      case TIMEOUT -> ApiError.timeout(failed.message());
-      case OVERLOADED -> ApiError.overloaded(failed.message());
-      case NO_WORKERS -> ApiError.noWorkers(failed.message());
-      case WORKER_LOST -> ApiError.workerLost(failed.message());
-      case CANCELLED -> ApiError.taskFailed(failed.message());
-    };
+    throw ApiError.of((Executor.PartFailed) outcome);
   }
 
-  /**
-   * Artery silently drops a message over its frame size, so a process input that would not fit
-   * is refused here. Its CBOR form is what travels; room is left for the rest of the envelope.
-   */
-  private void checkFitsFrame(JsonNode input) {
-    long bytes;
-    try {
-      bytes = CBOR.writeValueAsBytes(input).length;
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot encode the input as CBOR", e);
-    }
-    if (bytes > maxFrameBytes - ENVELOPE_ROOM_BYTES) {
-      throw ApiError.tooLarge(
-          "the input is " + bytes + " bytes in CBOR, more than a message between nodes may carry");
-    }
-  }
-
-  /** Reads the body as JSON: the media type must be JSON-like, the document well formed. */
-  private static Route jsonBody(Function<JsonNode, Route> inner) {
-    return extractRequestEntity(
-        entity -> {
-          checkMediaType(entity);
-          return entity(
-              Unmarshaller.entityToByteString(), bytes -> inner.apply(parse(bytes)));
-        });
-  }
-
-  private static void checkMediaType(RequestEntity entity) {
-    MediaType type = entity.getContentType().mediaType();
-    boolean json =
-        type.equals(MediaTypes.APPLICATION_JSON)
-            || (type.mainType().equals("application") && type.subType().endsWith("+json"))
-            // What curl -d sends, and what a request without Content-Type is taken to be.
-            || type.equals(MediaTypes.APPLICATION_X_WWW_FORM_URLENCODED)
-            || type.equals(MediaTypes.APPLICATION_OCTET_STREAM);
-    if (!json) {
-      throw ApiError.unsupportedMediaType(
-          "the body must be application/json, not " + type.mainType() + "/" + type.subType());
-    }
-  }
-
-  private static JsonNode parse(ByteString bytes) {
-    try {
-      return Json.parse(bytes.toArray());
-    } catch (IOException e) {
-      throw ApiError.malformedJson("the body is not valid JSON: " + firstLine(e.getMessage()));
-    }
-  }
-
-  private static void validate(RegisteredTask<?> task, JsonNode input) {
+  /** Throws 400 invalid_input naming the field, within {@code prefix} (as in "inputs[3]."). */
+  static void validate(RegisteredTask<?> task, JsonNode input, String prefix) {
     try {
       task.validate(input);
     } catch (InvalidInputException e) {
-      throw ApiError.invalidInput(e.getMessage(), e.field().orElse(null));
+      String field = e.field().orElse(null);
+      String where = prefix == null ? field : field == null ? prefix : prefix + "." + field;
+      throw ApiError.invalidInput(
+          prefix == null ? e.getMessage() : prefix + ": " + e.getMessage(), where);
     }
   }
 
-  private static void checkQuery(Map<String, List<String>> query) {
-    for (String parameter : query.keySet()) {
-      if (!QUERY_PARAMETERS.contains(parameter)) {
-        throw ApiError.invalidInput(
-            "unknown query parameter '" + parameter + "'; known are mode and timeout", parameter);
-      }
-    }
-  }
-
-  private static String single(Map<String, List<String>> query, String parameter) {
-    List<String> values = query.getOrDefault(parameter, List.of());
-    if (values.size() > 1) {
-      throw ApiError.invalidInput("query parameter '" + parameter + "' is given twice", parameter);
-    }
-    return values.isEmpty() ? null : values.get(0);
-  }
-
-  private static Mode mode(RegisteredTask<?> task, String requested) {
+  static Mode mode(RegisteredTask<?> task, String requested) {
     if (requested == null) {
       return task.task().defaultMode();
     }
@@ -273,19 +203,5 @@ public final class TaskRoutes {
           "timeout");
     }
     return timeout;
-  }
-
-  static HttpResponse json(Object body) {
-    return HttpResponse.create()
-        .withStatus(StatusCodes.OK)
-        .withEntity(ContentTypes.APPLICATION_JSON, Json.write(body));
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
-    }
-    String line = message.lines().findFirst().orElse("");
-    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
   }
 }

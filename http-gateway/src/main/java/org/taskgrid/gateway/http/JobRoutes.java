@@ -1,0 +1,292 @@
+package org.taskgrid.gateway.http;
+
+import static akka.http.javadsl.server.Directives.complete;
+import static akka.http.javadsl.server.Directives.completeOK;
+import static akka.http.javadsl.server.Directives.concat;
+import static akka.http.javadsl.server.Directives.delete;
+import static akka.http.javadsl.server.Directives.get;
+import static akka.http.javadsl.server.Directives.onSuccess;
+import static akka.http.javadsl.server.Directives.parameterMultiMap;
+import static akka.http.javadsl.server.Directives.path;
+import static akka.http.javadsl.server.Directives.pathEndOrSingleSlash;
+import static akka.http.javadsl.server.Directives.pathPrefix;
+import static akka.http.javadsl.server.Directives.post;
+
+import akka.NotUsed;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.Location;
+import akka.http.javadsl.model.sse.ServerSentEvent;
+import akka.http.javadsl.server.PathMatchers;
+import akka.http.javadsl.server.Route;
+import akka.japi.Pair;
+import akka.stream.OverflowStrategy;
+import akka.stream.javadsl.Source;
+import akka.stream.typed.javadsl.ActorSource;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.taskgrid.core.task.InvalidInputException;
+import org.taskgrid.core.task.Mode;
+import org.taskgrid.core.task.RegisteredTask;
+import org.taskgrid.core.task.TaskRegistry;
+import org.taskgrid.gateway.admission.Admission;
+import org.taskgrid.gateway.jobs.JobManager;
+import org.taskgrid.gateway.jobs.JobSettings;
+import org.taskgrid.gateway.jobs.JobSpec;
+import org.taskgrid.gateway.jobs.JobView;
+
+/**
+ * The jobs API: {@code POST /v1/jobs} fans a task out over many parts and answers at once;
+ * {@code GET /v1/jobs[/{id}]}, {@code GET /v1/jobs/{id}/events} (Server-Sent Events) and
+ * {@code DELETE /v1/jobs/{id}} follow and cancel it.
+ */
+public final class JobRoutes {
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+  private static final Set<String> BODY_FIELDS = Set.of("task", "input", "parts", "inputs", "mode");
+  private static final Set<String> STATES =
+      Set.of(JobView.RUNNING, JobView.SUCCEEDED, JobView.FAILED, JobView.CANCELLED);
+  private static final int DEFAULT_LIMIT = 50;
+  private static final int MAX_LIMIT = 1000;
+  /** Progress events a slow client may lag behind; older ones are dropped, never the last. */
+  private static final int EVENT_BUFFER = 16;
+  private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+
+  record JobCreated(String id, String status) {}
+
+  private final ActorSystem<?> system;
+  private final TaskRegistry registry;
+  private final ActorRef<JobManager.Command> jobs;
+  private final Admission admission;
+  private final JobSettings settings;
+  private final FrameLimit frameLimit;
+
+  public JobRoutes(
+      ActorSystem<?> system,
+      TaskRegistry registry,
+      ActorRef<JobManager.Command> jobs,
+      Admission admission,
+      JobSettings settings) {
+    this.system = system;
+    this.registry = registry;
+    this.jobs = jobs;
+    this.admission = admission;
+    this.settings = settings;
+    this.frameLimit = new FrameLimit(system.settings().config());
+  }
+
+  public Route route() {
+    return pathPrefix(
+        "v1",
+        () ->
+            pathPrefix(
+                "jobs",
+                () ->
+                    concat(
+                        pathEndOrSingleSlash(
+                            () ->
+                                concat(
+                                    post(() -> Requests.jsonBody(this::start)),
+                                    get(() -> parameterMultiMap(this::list)))),
+                        pathPrefix(
+                            PathMatchers.segment(),
+                            id ->
+                                concat(
+                                    pathEndOrSingleSlash(
+                                        () ->
+                                            concat(
+                                                get(() -> show(id)),
+                                                delete(() -> cancel(id)))),
+                                    path("events", () -> get(() -> events(id))))))));
+  }
+
+  private Route start(JsonNode body) {
+    JobSpec spec = spec(body);
+    if (!admission.admitsJob()) {
+      throw ApiError.overloaded("the gateway has as much work as it takes; retry later");
+    }
+    return onSuccess(
+        AskPattern.<JobManager.Command, String>ask(
+            jobs, replyTo -> new JobManager.StartJob(spec, replyTo), ASK_TIMEOUT, system.scheduler()),
+        id -> {
+          String status = "/v1/jobs/" + id;
+          return complete(
+              Json.response(StatusCodes.ACCEPTED, new JobCreated(id, status))
+                  .addHeader(Location.create(status)));
+        });
+  }
+
+  private Route list(Map<String, List<String>> query) {
+    Requests.checkQuery(query, Set.of("state", "limit"));
+    String state = Requests.single(query, "state");
+    if (state != null && !STATES.contains(state)) {
+      throw ApiError.invalidInput("state must be one of running, succeeded, failed, cancelled", "state");
+    }
+    int limit = limit(Requests.single(query, "limit"));
+    return onSuccess(
+        AskPattern.<JobManager.Command, List<JobView>>ask(
+            jobs, replyTo -> new JobManager.ListJobs(state, limit, replyTo), ASK_TIMEOUT, system.scheduler()),
+        views -> complete(Json.response(StatusCodes.OK, views)));
+  }
+
+  private Route show(String id) {
+    return onSuccess(find(id), view -> complete(Json.response(StatusCodes.OK, view)));
+  }
+
+  private Route cancel(String id) {
+    return onSuccess(
+        AskPattern.<JobManager.Command, Optional<JobView>>ask(
+            jobs, replyTo -> new JobManager.CancelJob(id, replyTo), ASK_TIMEOUT, system.scheduler()),
+        view ->
+            complete(
+                Json.response(
+                    StatusCodes.ACCEPTED, view.orElseThrow(() -> unknownJob(id)).summary())));
+  }
+
+  /** A {@code progress} event per change (at most one per progress interval), then {@code done}. */
+  private Route events(String id) {
+    return onSuccess(
+        find(id),
+        known -> {
+          Pair<ActorRef<JobView>, Source<JobView, NotUsed>> stream =
+              ActorSource.<JobView>actorRef(
+                      JobView::finished, failure -> Optional.empty(), EVENT_BUFFER, OverflowStrategy.dropHead())
+                  .preMaterialize(system);
+          jobs.tell(new JobManager.FollowJob(id, stream.first()));
+          Source<ServerSentEvent, NotUsed> events =
+              stream
+                  .second()
+                  .map(
+                      view ->
+                          ServerSentEvent.create(
+                              new String(Json.write(view), StandardCharsets.UTF_8),
+                              view.finished() ? "done" : "progress"))
+                  .keepAlive(KEEP_ALIVE, ServerSentEvent::heartbeat);
+          return completeOK(events, EventStreamMarshalling.toEventStream());
+        });
+  }
+
+  private java.util.concurrent.CompletionStage<JobView> find(String id) {
+    return AskPattern.<JobManager.Command, Optional<JobView>>ask(
+            jobs, replyTo -> new JobManager.GetJob(id, replyTo), ASK_TIMEOUT, system.scheduler())
+        .thenApply(view -> view.orElseThrow(() -> unknownJob(id)));
+  }
+
+  /** Checks the body's shape and every part's input before anything is started. */
+  private JobSpec spec(JsonNode body) {
+    if (!body.isObject()) {
+      throw ApiError.invalidInput("the body must be a JSON object with 'task' and 'input' + 'parts' or 'inputs'", null);
+    }
+    body.fieldNames()
+        .forEachRemaining(
+            field -> {
+              if (!BODY_FIELDS.contains(field)) {
+                throw ApiError.invalidInput("unknown field '" + field + "'", field);
+              }
+            });
+    JsonNode taskName = body.get("task");
+    if (taskName == null || !taskName.isTextual()) {
+      throw ApiError.invalidInput("field 'task' is required and must be a task name", "task");
+    }
+    RegisteredTask<?> task =
+        registry.find(taskName.textValue()).orElseThrow(() -> ApiError.unknownTask(taskName.textValue()));
+    JsonNode modeField = body.get("mode");
+    if (modeField != null && !modeField.isTextual()) {
+      throw ApiError.unsupportedMode("mode must be one of thread, process, async");
+    }
+    Mode mode = TaskRoutes.mode(task, modeField == null ? null : modeField.textValue());
+    boolean split = body.has("input") || body.has("parts");
+    if (split == body.has("inputs")) {
+      throw ApiError.invalidInput("give either 'input' and 'parts', or 'inputs'", split ? "inputs" : "input");
+    }
+    List<JsonNode> inputs = split ? splitInput(task, body) : listedInputs(task, body);
+    if (mode == Mode.PROCESS) {
+      for (int i = 0; i < inputs.size(); i++) {
+        frameLimit.check(inputs.get(i), split ? "input" : "inputs[" + i + "]");
+      }
+    }
+    return new JobSpec(task, mode, inputs, split);
+  }
+
+  private List<JsonNode> splitInput(RegisteredTask<?> task, JsonNode body) {
+    JsonNode input = body.get("input");
+    if (input == null) {
+      throw ApiError.invalidInput("field 'input' is required with 'parts'", "input");
+    }
+    int parts = count(body.get("parts"), "parts", settings.maxParts());
+    if (!task.task().splittable()) {
+      throw ApiError.invalidInput(
+          "task '" + task.name() + "' cannot be split into parts; give 'inputs' instead", "parts");
+    }
+    TaskRoutes.validate(task, input, "input");
+    try {
+      return task.split(input, parts);
+    } catch (InvalidInputException e) {
+      throw ApiError.invalidInput(e.getMessage(), "input");
+    }
+  }
+
+  private List<JsonNode> listedInputs(RegisteredTask<?> task, JsonNode body) {
+    JsonNode listed = body.get("inputs");
+    if (!listed.isArray()) {
+      throw ApiError.invalidInput("field 'inputs' must be a list of inputs", "inputs");
+    }
+    if (listed.isEmpty()) {
+      throw ApiError.invalidInput("field 'inputs' must hold at least one input", "inputs");
+    }
+    if (listed.size() > settings.maxInputs()) {
+      throw ApiError.tooLarge(
+          "a job may list at most " + settings.maxInputs() + " inputs, not " + listed.size(), "inputs");
+    }
+    List<JsonNode> inputs = new ArrayList<>(listed.size());
+    for (int i = 0; i < listed.size(); i++) {
+      TaskRoutes.validate(task, listed.get(i), "inputs[" + i + "]");
+      inputs.add(listed.get(i));
+    }
+    return inputs;
+  }
+
+  /** A count from 1 to max: over max is 413 too_large, anything else wrong is 400. */
+  private static int count(JsonNode value, String field, int max) {
+    if (value == null || value.isNull()) {
+      throw ApiError.invalidInput("field '" + field + "' is required", field);
+    }
+    if (!value.isIntegralNumber()) {
+      throw ApiError.invalidInput("field '" + field + "' must be an integer", field);
+    }
+    if (value.bigIntegerValue().signum() <= 0) {
+      throw ApiError.invalidInput("field '" + field + "' must be at least 1", field);
+    }
+    if (!value.canConvertToInt() || value.intValue() > max) {
+      throw ApiError.tooLarge("field '" + field + "' may be at most " + max, field);
+    }
+    return value.intValue();
+  }
+
+  private static int limit(String requested) {
+    if (requested == null) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int limit = Integer.parseInt(requested);
+      if (limit >= 1 && limit <= MAX_LIMIT) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw ApiError.invalidInput("limit must be a number from 1 to " + MAX_LIMIT, "limit");
+  }
+
+  private static ApiError unknownJob(String id) {
+    return new ApiError(StatusCodes.NOT_FOUND, "unknown_job", "no job has the id '" + id + "'", null);
+  }
+}

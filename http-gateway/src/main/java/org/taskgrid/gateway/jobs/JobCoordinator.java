@@ -1,0 +1,262 @@
+package org.taskgrid.gateway.jobs;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.taskgrid.core.execution.Executor;
+import org.taskgrid.core.routing.Router;
+import org.taskgrid.core.task.Mode;
+import org.taskgrid.gateway.admission.Admission;
+
+/**
+ * Runs one job: dispatches its parts through the router within a bounded window (the slots that
+ * admission control grants it, at most what the workers can run), gathers their results, and
+ * merges them or keeps them in input order. Stops dispatching at the first part that fails for
+ * good (the job fails) or when cancelled; reports progress to the {@link JobManager} at most once
+ * per progress interval, and its final state once.
+ */
+public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Command> {
+  /** How many failed parts a job records in {@code errors}; the count goes on in {@code failed}. */
+  private static final int MAX_ERRORS = 100;
+  private static final Duration WINDOW_REFRESH = Duration.ofSeconds(1);
+
+  /** What a coordinator is told. */
+  public sealed interface Command {}
+
+  /** Stop the job: no part starts any more, running parts are cancelled. */
+  public enum Cancel implements Command {
+    INSTANCE
+  }
+
+  private record SlotsGranted(int slots) implements Command {}
+
+  private record OutcomeReceived(Executor.PartOutcome outcome) implements Command {}
+
+  private record CapacityRead(Router.Status status) implements Command {}
+
+  private enum Tick implements Command {
+    PUBLISH,
+    REFRESH_WINDOW
+  }
+
+  public static Behavior<Command> create(
+      String id,
+      JobSpec spec,
+      ActorRef<Router.Command> router,
+      Admission admission,
+      ActorRef<JobManager.Command> manager,
+      JobSettings settings) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers ->
+                    new JobCoordinator(context, timers, id, spec, router, admission, manager, settings)));
+  }
+
+  private final String id;
+  private final JobSpec spec;
+  private final ActorRef<Router.Command> router;
+  private final Admission admission;
+  private final ActorRef<JobManager.Command> manager;
+  private final JobSettings settings;
+  private final ActorRef<Executor.PartOutcome> outcomeAdapter;
+  private final Admission.JobWaiter waiter;
+  private final String createdAt = Instant.now().toString();
+  private final JsonNode[] results;
+  private final Map<String, Integer> inFlight = new HashMap<>();
+  private final List<JobView.PartError> errors = new ArrayList<>();
+  private int window;
+  private int next;
+  private int done;
+  private int failed;
+  private int retried;
+  private boolean changed;
+
+  private JobCoordinator(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      String id,
+      JobSpec spec,
+      ActorRef<Router.Command> router,
+      Admission admission,
+      ActorRef<JobManager.Command> manager,
+      JobSettings settings) {
+    super(context);
+    this.id = id;
+    this.spec = spec;
+    this.router = router;
+    this.admission = admission;
+    this.manager = manager;
+    this.settings = settings;
+    this.results = new JsonNode[spec.inputs().size()];
+    this.outcomeAdapter = context.messageAdapter(Executor.PartOutcome.class, OutcomeReceived::new);
+    ActorRef<Command> self = context.getSelf();
+    this.waiter = new Admission.JobWaiter(slots -> self.tell(new SlotsGranted(slots)));
+    this.window = Math.min(settings.maxWindow(), results.length);
+    timers.startTimerWithFixedDelay(Tick.PUBLISH, Tick.PUBLISH, settings.progressInterval());
+    if (spec.mode() == Mode.PROCESS) {
+      // The window follows what the workers can run: no point queueing parts in the router.
+      timers.startTimerWithFixedDelay(Tick.REFRESH_WINDOW, Tick.REFRESH_WINDOW, WINDOW_REFRESH);
+      refreshWindow();
+    }
+    askForSlots();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(SlotsGranted.class, granted -> onSlots(granted.slots()))
+        .onMessage(OutcomeReceived.class, this::onOutcome)
+        .onMessage(CapacityRead.class, this::onCapacity)
+        .onMessageEquals(Tick.PUBLISH, this::onPublish)
+        .onMessageEquals(Tick.REFRESH_WINDOW, () -> { refreshWindow(); return this; })
+        .onMessageEquals(Cancel.INSTANCE, this::onCancel)
+        .build();
+  }
+
+  private Behavior<Command> onSlots(int slots) {
+    for (int i = 0; i < slots; i++) {
+      if (dispatching() && inFlight.size() < window) {
+        dispatch();
+      } else {
+        admission.release(1);
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onOutcome(OutcomeReceived received) {
+    Executor.PartOutcome outcome = received.outcome();
+    Integer index = inFlight.remove(outcome.partId());
+    if (index == null) {
+      return this;
+    }
+    admission.release(1);
+    retried += Math.max(0, outcome.attempt() - 1);
+    changed = true;
+    if (outcome instanceof Executor.PartSucceeded succeeded) {
+      results[index] = succeeded.result();
+      done++;
+    } else {
+      Executor.PartFailed partFailed = (Executor.PartFailed) outcome;
+      failed++;
+      if (errors.size() < MAX_ERRORS) {
+        errors.add(new JobView.PartError(index, partFailed.failure().code(), partFailed.message()));
+      }
+    }
+    if (inFlight.isEmpty() && !dispatching()) {
+      return finish(failed > 0 ? JobView.FAILED : JobView.SUCCEEDED);
+    }
+    askForSlots();
+    return this;
+  }
+
+  private Behavior<Command> onCapacity(CapacityRead read) {
+    int capacity =
+        read.status().executors().stream()
+            .filter(executor -> executor.state().equals("active"))
+            .mapToInt(Router.ExecutorStatus::capacity)
+            .sum();
+    window = Math.max(1, Math.min(Math.min(settings.maxWindow(), results.length), capacity));
+    askForSlots();
+    return this;
+  }
+
+  private Behavior<Command> onPublish() {
+    if (changed) {
+      changed = false;
+      manager.tell(new JobManager.JobProgressed(view(JobView.RUNNING, null, null)));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onCancel() {
+    for (String partId : inFlight.keySet()) {
+      router.tell(new Router.Cancel(partId));
+    }
+    admission.release(inFlight.size());
+    inFlight.clear();
+    return finish(JobView.CANCELLED);
+  }
+
+  /** Whether parts remain to dispatch: none once a part failed for good. */
+  private boolean dispatching() {
+    return failed == 0 && next < results.length;
+  }
+
+  private void askForSlots() {
+    int wanted = dispatching() ? Math.max(0, Math.min(window - inFlight.size(), results.length - next)) : 0;
+    if (wanted == 0) {
+      admission.withdraw(waiter);
+    } else {
+      onSlots(admission.acquireForJob(waiter, wanted));
+    }
+  }
+
+  private void dispatch() {
+    int index = next++;
+    String partId = id + "/" + index;
+    inFlight.put(partId, index);
+    router.tell(
+        new Router.Submit(
+            partId,
+            spec.task().name(),
+            spec.inputs().get(index),
+            spec.mode(),
+            settings.partTimeout().toMillis(),
+            outcomeAdapter));
+  }
+
+  private void refreshWindow() {
+    getContext()
+        .ask(
+            Router.Status.class,
+            router,
+            WINDOW_REFRESH,
+            Router.GetStatus::new,
+            (status, error) -> status != null ? new CapacityRead(status) : Tick.PUBLISH);
+  }
+
+  private Behavior<Command> finish(String state) {
+    admission.withdraw(waiter);
+    JsonNode result = null;
+    if (state.equals(JobView.SUCCEEDED)) {
+      try {
+        result = spec.merge() ? spec.task().merge(Arrays.asList(results)) : resultList();
+      } catch (RuntimeException e) {
+        state = JobView.FAILED;
+        errors.add(new JobView.PartError(-1, "task_failed", "merging the parts failed: " + e.getMessage()));
+      }
+    }
+    manager.tell(new JobManager.JobFinished(view(state, result, Instant.now().toString())));
+    return Behaviors.stopped();
+  }
+
+  private ArrayNode resultList() {
+    ArrayNode list = JsonNodeFactory.instance.arrayNode(results.length);
+    for (JsonNode result : results) {
+      list.add(result);
+    }
+    return list;
+  }
+
+  private JobView view(String state, JsonNode result, String finishedAt) {
+    return new JobView(
+        id, spec.task().name(), spec.mode().wireName(), state, results.length, done, failed,
+        retried, result, errors, createdAt, finishedAt);
+  }
+}

@@ -1,0 +1,217 @@
+package org.taskgrid.gateway.jobs;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.taskgrid.core.routing.Router;
+import org.taskgrid.gateway.admission.Admission;
+
+/**
+ * The jobs of this gateway: starts a {@link JobCoordinator} per job, keeps the latest view of each
+ * for queries and followers (the event streams), and forgets finished jobs after the retention
+ * time or beyond the retained count, oldest first, so memory stays bounded.
+ */
+public final class JobManager extends AbstractBehavior<JobManager.Command> {
+  private static final Duration MAX_PRUNE_INTERVAL = Duration.ofMinutes(1);
+
+  /** What the manager is told. */
+  public sealed interface Command {}
+
+  /** Start a job; answers its id. */
+  public record StartJob(JobSpec spec, ActorRef<String> replyTo) implements Command {}
+
+  public record GetJob(String id, ActorRef<Optional<JobView>> replyTo) implements Command {}
+
+  /**
+   * The newest jobs first.
+   *
+   * @param state only jobs in this state, or null for all
+   */
+  public record ListJobs(String state, int limit, ActorRef<List<JobView>> replyTo)
+      implements Command {}
+
+  /** Cancel a running job; answers its view (unchanged when it had finished), empty if unknown. */
+  public record CancelJob(String id, ActorRef<Optional<JobView>> replyTo) implements Command {}
+
+  /**
+   * Send the job's view to {@code follower} now and at each change, the finished view last; a
+   * follower of a finished job gets that at once.
+   */
+  public record FollowJob(String id, ActorRef<JobView> follower) implements Command {}
+
+  /** From a coordinator: its job made progress. */
+  public record JobProgressed(JobView view) implements Command {}
+
+  /** From a coordinator: its job ended. */
+  public record JobFinished(JobView view) implements Command {}
+
+  private record FollowerStopped(String id, ActorRef<JobView> follower) implements Command {}
+
+  private enum Prune implements Command {
+    INSTANCE
+  }
+
+  public static Behavior<Command> create(
+      ActorRef<Router.Command> router, Admission admission, JobSettings settings) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> new JobManager(context, timers, router, admission, settings)));
+  }
+
+  private final ActorRef<Router.Command> router;
+  private final Admission admission;
+  private final JobSettings settings;
+  /** Every job known, in the order they were created. */
+  private final Map<String, JobView> views = new LinkedHashMap<>();
+  private final Map<String, ActorRef<JobCoordinator.Command>> running = new HashMap<>();
+  private final Map<String, Set<ActorRef<JobView>>> followers = new HashMap<>();
+  /** Finished jobs, in the order they finished, with when. */
+  private final Deque<Map.Entry<String, Instant>> finished = new ArrayDeque<>();
+
+  private JobManager(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      ActorRef<Router.Command> router,
+      Admission admission,
+      JobSettings settings) {
+    super(context);
+    this.router = router;
+    this.admission = admission;
+    this.settings = settings;
+    Duration interval =
+        settings.retention().compareTo(MAX_PRUNE_INTERVAL) < 0 ? settings.retention() : MAX_PRUNE_INTERVAL;
+    timers.startTimerWithFixedDelay(Prune.INSTANCE, interval);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(StartJob.class, this::onStart)
+        .onMessage(GetJob.class, get -> reply(get.replyTo(), Optional.ofNullable(views.get(get.id()))))
+        .onMessage(ListJobs.class, this::onList)
+        .onMessage(CancelJob.class, this::onCancel)
+        .onMessage(FollowJob.class, this::onFollow)
+        .onMessage(JobProgressed.class, progressed -> onView(progressed.view()))
+        .onMessage(JobFinished.class, this::onFinished)
+        .onMessage(FollowerStopped.class, this::onFollowerStopped)
+        .onMessageEquals(Prune.INSTANCE, this::onPrune)
+        .build();
+  }
+
+  private Behavior<Command> onStart(StartJob start) {
+    String id = UUID.randomUUID().toString();
+    ActorRef<JobCoordinator.Command> coordinator =
+        getContext()
+            .spawn(
+                JobCoordinator.create(id, start.spec(), router, admission, getContext().getSelf(), settings),
+                "job-" + id);
+    running.put(id, coordinator);
+    views.put(
+        id,
+        new JobView(
+            id, start.spec().task().name(), start.spec().mode().wireName(), JobView.RUNNING,
+            start.spec().inputs().size(), 0, 0, 0, null, List.of(), Instant.now().toString(), null));
+    start.replyTo().tell(id);
+    return this;
+  }
+
+  private Behavior<Command> onList(ListJobs list) {
+    List<JobView> all = new ArrayList<>(views.values());
+    List<JobView> newestFirst = new ArrayList<>();
+    for (int i = all.size() - 1; i >= 0 && newestFirst.size() < list.limit(); i--) {
+      JobView view = all.get(i);
+      if (list.state() == null || view.state().equals(list.state())) {
+        newestFirst.add(view.summary());
+      }
+    }
+    list.replyTo().tell(newestFirst);
+    return this;
+  }
+
+  private Behavior<Command> onCancel(CancelJob cancel) {
+    ActorRef<JobCoordinator.Command> coordinator = running.get(cancel.id());
+    if (coordinator != null) {
+      coordinator.tell(JobCoordinator.Cancel.INSTANCE);
+    }
+    cancel.replyTo().tell(Optional.ofNullable(views.get(cancel.id())));
+    return this;
+  }
+
+  private Behavior<Command> onFollow(FollowJob follow) {
+    JobView view = views.get(follow.id());
+    if (view == null) {
+      return this;
+    }
+    follow.follower().tell(view);
+    if (!view.finished()) {
+      followers.computeIfAbsent(follow.id(), id -> new HashSet<>()).add(follow.follower());
+      getContext().watchWith(follow.follower(), new FollowerStopped(follow.id(), follow.follower()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onView(JobView view) {
+    if (views.containsKey(view.id())) {
+      views.put(view.id(), view);
+      followers.getOrDefault(view.id(), Set.of()).forEach(follower -> follower.tell(view));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onFinished(JobFinished finishedJob) {
+    JobView view = finishedJob.view();
+    running.remove(view.id());
+    onView(view);
+    Set<ActorRef<JobView>> gone = followers.remove(view.id());
+    if (gone != null) {
+      gone.forEach(follower -> getContext().unwatch(follower));
+    }
+    finished.add(Map.entry(view.id(), Instant.now()));
+    while (finished.size() > settings.maxRetained()) {
+      views.remove(finished.poll().getKey());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onFollowerStopped(FollowerStopped stopped) {
+    Set<ActorRef<JobView>> set = followers.get(stopped.id());
+    if (set != null) {
+      set.remove(stopped.follower());
+      if (set.isEmpty()) {
+        followers.remove(stopped.id());
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPrune() {
+    Instant oldest = Instant.now().minus(settings.retention());
+    while (!finished.isEmpty() && finished.peek().getValue().isBefore(oldest)) {
+      views.remove(finished.poll().getKey());
+    }
+    return this;
+  }
+
+  private <T> Behavior<Command> reply(ActorRef<T> replyTo, T answer) {
+    replyTo.tell(answer);
+    return this;
+  }
+}
