@@ -1,0 +1,167 @@
+package org.taskgrid.gateway;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.http.javadsl.ServerBinding;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.taskgrid.core.NodeConfig;
+
+/**
+ * A real gateway in this JVM, started once per test class the way {@link GatewayMain} starts one:
+ * register it with {@code @RegisterExtension static final TestGateway gateway = TestGateway.create();}.
+ * It binds 127.0.0.1 on a free port, is ready (Up, answering) before the first test, and is
+ * terminated after the last one, whatever the tests did.
+ */
+public final class TestGateway implements BeforeAllCallback, AfterAllCallback {
+  /** How long any one request may take, unless a test says otherwise. */
+  public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
+  private static final Duration START_WITHIN = Duration.ofSeconds(20);
+  private static final Duration READY_WITHIN = Duration.ofSeconds(20);
+  private static final Duration TERMINATE_WITHIN = Duration.ofSeconds(30);
+  private static final String LOOPBACK_ANY_PORT =
+      """
+      taskgrid.gateway.http.host = "127.0.0.1"
+      taskgrid.gateway.http.port = 0
+      akka.remote.artery.canonical.hostname = "127.0.0.1"
+      akka.remote.artery.canonical.port = 0
+      """;
+
+  private final Config overrides;
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private ActorSystem<Void> system;
+  private int port;
+
+  private TestGateway(Config overrides) {
+    this.overrides = overrides;
+  }
+
+  public static TestGateway create() {
+    return withConfig("");
+  }
+
+  /** A gateway with some settings of its own (HOCON), above the test defaults. */
+  public static TestGateway withConfig(String hocon) {
+    return new TestGateway(
+        ConfigFactory.parseString(hocon).withFallback(ConfigFactory.parseString(LOOPBACK_ANY_PORT)));
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    system = ActorSystem.create(Behaviors.empty(), "taskgrid", NodeConfig.load(Map.of(), overrides));
+    try {
+      ServerBinding binding =
+          Gateway.init(system)
+              .toCompletableFuture()
+              .get(START_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+      port = binding.localAddress().getPort();
+      awaitReady();
+    } catch (Exception | Error e) {
+      try {
+        terminate();
+      } catch (Exception alsoFailed) {
+        e.addSuppressed(alsoFailed);
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    terminate();
+  }
+
+  private void terminate() throws Exception {
+    if (system != null) {
+      system.terminate();
+      system
+          .getWhenTerminated()
+          .toCompletableFuture()
+          .get(TERMINATE_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+      system = null;
+    }
+  }
+
+  /** Polls {@code GET /health/ready} until it answers 200, for {@link #READY_WITHIN} at most. */
+  private void awaitReady() throws InterruptedException {
+    long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResult ready = send(request("/health/ready").timeout(Duration.ofSeconds(2)).GET());
+        if (ready.status() == 200) {
+          return;
+        }
+        last = ready.toString();
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the gateway was not ready within " + READY_WITHIN + ": " + last);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public URI uri(String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + port + pathAndQuery);
+  }
+
+  /** A request to the gateway with the default timeout; the caller sets method and body. */
+  public HttpRequest.Builder request(String pathAndQuery) {
+    return HttpRequest.newBuilder(uri(pathAndQuery)).timeout(REQUEST_TIMEOUT);
+  }
+
+  public HttpResult send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    return HttpResult.of(client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
+  }
+
+  public HttpResult get(String pathAndQuery) throws IOException, InterruptedException {
+    return send(request(pathAndQuery).GET());
+  }
+
+  /** POSTs a JSON body as {@code application/json}. */
+  public HttpResult post(String pathAndQuery, String json) throws IOException, InterruptedException {
+    return post(pathAndQuery, "application/json", json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public HttpResult post(String pathAndQuery, String contentType, byte[] body)
+      throws IOException, InterruptedException {
+    return send(
+        request(pathAndQuery)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  /** Writes raw bytes of HTTP/1.1 to the gateway and reads one answer. */
+  public HttpResult raw(String request) throws IOException {
+    return RawHttp.exchange(port, request, REQUEST_TIMEOUT);
+  }
+
+  public HttpResult raw(byte[] request) throws IOException {
+    return RawHttp.exchange(port, request, REQUEST_TIMEOUT);
+  }
+}
