@@ -18,6 +18,7 @@ import org.taskgrid.core.routing.Router;
 import org.taskgrid.core.routing.RouterSettings;
 import org.taskgrid.core.task.TaskRegistry;
 import org.taskgrid.gateway.admission.Admission;
+import org.taskgrid.gateway.http.ApiTokens;
 import org.taskgrid.gateway.http.ClusterRoutes;
 import org.taskgrid.gateway.http.HealthRoutes;
 import org.taskgrid.gateway.http.HttpApi;
@@ -64,6 +65,7 @@ public final class Gateway {
 
     Route route =
         HttpApi.route(
+            ApiTokens.fromConfig(config),
             new HealthRoutes(system, router),
             new ClusterRoutes(system, router),
             new TaskRoutes(system, registry, router, admission, settings),

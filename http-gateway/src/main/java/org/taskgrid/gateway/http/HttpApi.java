@@ -12,7 +12,7 @@ public final class HttpApi {
   private HttpApi() {}
 
   public static Route route(
-      HealthRoutes health, ClusterRoutes cluster, TaskRoutes tasks, JobRoutes jobs) {
+      ApiTokens tokens, HealthRoutes health, ClusterRoutes cluster, TaskRoutes tasks, JobRoutes jobs) {
     return withRequestTimeoutResponse(
         ErrorResponses::requestTimeout,
         () ->
@@ -21,6 +21,10 @@ public final class HttpApi {
                 () ->
                     handleRejections(
                         ErrorResponses.rejectionHandler(),
-                        () -> concat(health.route(), cluster.route(), tasks.route(), jobs.route()))));
+                        () ->
+                            concat(
+                                health.route(),
+                                tokens.require(
+                                    () -> concat(cluster.route(), tasks.route(), jobs.route()))))));
   }
 }

@@ -158,12 +158,14 @@ public final class JobRoutes {
         known -> {
           Pair<ActorRef<JobView>, Source<JobView, NotUsed>> stream =
               ActorSource.<JobView>actorRef(
-                      JobView::finished, failure -> Optional.empty(), EVENT_BUFFER, OverflowStrategy.dropHead())
+                      view -> false, view -> Optional.empty(), EVENT_BUFFER, OverflowStrategy.dropHead())
                   .preMaterialize(system);
           jobs.tell(new JobManager.FollowJob(id, stream.first()));
           Source<ServerSentEvent, NotUsed> events =
               stream
                   .second()
+                  // The finished view is the last event; ending the stream stops the follower.
+                  .takeWhile(view -> !view.finished(), true)
                   .map(
                       view ->
                           ServerSentEvent.create(
