@@ -1,6 +1,7 @@
 // Load generator for bench/*.sh: run with `java bench/HttpBench.java ...` (JDK 17, no build).
 //   latency URL TASK INPUT COUNT       sequential calls; prints p50, p99, mean in ms
 //   primes URL PARTS TO CONCURRENCY    counts primes below TO in PARTS calls; prints wall time
+//   job BASE_URL BODY                  runs one job to its end; prints wall time and parts/s
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +24,7 @@ public class HttpBench {
     switch (args[0]) {
       case "latency" -> latency(args[1], args[2], Integer.parseInt(args[3]));
       case "primes" -> primes(args[1], Integer.parseInt(args[2]), Long.parseLong(args[3]), Integer.parseInt(args[4]));
+      case "job" -> job(args[1], args[2].startsWith("@") ? java.nio.file.Files.readString(java.nio.file.Path.of(args[2].substring(1))) : args[2]);
       default -> throw new IllegalArgumentException("latency or primes");
     }
   }
@@ -53,6 +55,34 @@ public class HttpBench {
     System.out.printf("calls=%d p50=%.2fms p99=%.2fms mean=%.2fms%n", count,
         nanos[count / 2] / 1e6, nanos[(int) (count * 0.99)] / 1e6,
         Arrays.stream(nanos).average().orElse(0) / 1e6);
+  }
+
+  static void job(String base, String body) throws Exception {
+    long start = System.nanoTime();
+    HttpResponse<String> created = CLIENT.send(post(base + "/v1/jobs", body), HttpResponse.BodyHandlers.ofString());
+    if (created.statusCode() != 202) {
+      throw new IllegalStateException(created.statusCode() + " " + created.body());
+    }
+    String location = created.headers().firstValue("Location").orElseThrow();
+    Pattern state = Pattern.compile("\"state\":\"(\\w+)\"");
+    Pattern parts = Pattern.compile("\"parts\":(\\d+)");
+    for (int polls = 0; polls < 100_000; polls++) {
+      HttpRequest get = HttpRequest.newBuilder(URI.create(base + location)).timeout(Duration.ofSeconds(30)).build();
+      String view = CLIENT.send(get, HttpResponse.BodyHandlers.ofString()).body();
+      Matcher matcher = state.matcher(view);
+      if (matcher.find() && !matcher.group(1).equals("running")) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Matcher count = parts.matcher(view);
+        count.find();
+        int n = Integer.parseInt(count.group(1));
+        String result = view.replaceAll(".*\"result\":(\\d+).*", "$1");
+        System.out.printf("state=%s parts=%d wall=%.2fs parts/s=%.0f%s%n", matcher.group(1), n, seconds, n / seconds,
+            result.length() < 20 ? " result=" + result : "");
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new IllegalStateException("the job did not end");
   }
 
   static void primes(String url, int parts, long to, int concurrency) throws Exception {

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Figures of the Jobs issue, on this machine's loopback:
+#  1. 10 000 tiny tasks (process-mode echo) as one batch job: tasks per second in one JVM (the
+#     gateway is its own worker) and with 2 worker JVMs behind a gateway-only node;
+#  2. primes below 5 000 000 in 64 parts over 2 workers: wall time, beside a single-threaded
+#     run of the same count in one JVM (thread mode, one part). The ideal on 2 cores is half.
+# Usage: bench/jobs.sh   (builds the jars first if needed; prints figures; stops all it started)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$ROOT/bin/taskgrid" build >/dev/null
+GATEWAY_JAR="$ROOT/http-gateway/target/taskgrid-gateway.jar"
+WORKER_JAR="$ROOT/worker-node/target/taskgrid-worker.jar"
+LOGS="$ROOT/run/bench"
+mkdir -p "$LOGS"
+HTTP_PORT=18081
+CLUSTER_PORT=25621
+URL="http://127.0.0.1:$HTTP_PORT"
+pids=()
+
+stop_all() {
+  [ ${#pids[@]} -eq 0 ] && return
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  for _ in $(seq 1 60); do kill -0 "${pids[@]}" 2>/dev/null || break; sleep 0.5; done
+  kill -KILL "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  pids=()
+}
+trap stop_all EXIT
+
+start_gateway() { # roles
+  TASKGRID_ROLES="$1" TASKGRID_HTTP_PORT=$HTTP_PORT TASKGRID_CLUSTER_PORT=$CLUSTER_PORT \
+    java -jar "$GATEWAY_JAR" >"$LOGS/jobs-gateway.log" 2>&1 &
+  pids+=($!)
+}
+
+start_worker() { # n
+  TASKGRID_SEED_NODES=127.0.0.1:$CLUSTER_PORT java -jar "$WORKER_JAR" >"$LOGS/jobs-worker-$1.log" 2>&1 &
+  pids+=($!)
+}
+
+wait_executors() { # count
+  for _ in $(seq 1 120); do
+    local n
+    n=$(curl -s "$URL/v1/cluster" 2>/dev/null | grep -o '"state":"active"' | wc -l || true)
+    [ "$n" -ge "$1" ] && return 0
+    sleep 0.5
+  done
+  echo "timed out waiting for $1 executor(s)" >&2
+  exit 1
+}
+
+bench() { java "$ROOT/bench/HttpBench.java" "$@"; }
+
+BATCH="$LOGS/batch.json"
+python3 -c 'import json; print(json.dumps({"task":"echo","mode":"process","inputs":[{"i":i} for i in range(10000)]}))' >"$BATCH" 2>/dev/null ||
+  { printf '{"task":"echo","mode":"process","inputs":['; for i in $(seq 0 9999); do printf '%s{"i":%d}' "$([ "$i" -gt 0 ] && echo ,)" "$i"; done; printf ']}\n'; } >"$BATCH"
+PRIMES='{"task":"primes","input":{"from":0,"to":5000000},"parts":64,"mode":"process"}'
+
+echo "== 10 000 echo tasks as one job, one JVM (warm-up run, then measured)"
+start_gateway gateway,worker
+wait_executors 1
+bench job "$URL" "@$BATCH" >/dev/null
+bench job "$URL" "@$BATCH"
+echo "== primes below 5 000 000, one part on one thread, one JVM (warm-up, then measured)"
+curl -s -XPOST "$URL/v1/tasks/primes?mode=thread" -d '{"from":0,"to":5000000}' >/dev/null
+curl -s -XPOST "$URL/v1/tasks/primes?mode=thread" -d '{"from":0,"to":5000000}'; echo
+stop_all
+
+echo "== 10 000 echo tasks as one job, 2 workers (warm-up run, then measured)"
+start_gateway gateway
+start_worker 1
+start_worker 2
+wait_executors 2
+bench job "$URL" "@$BATCH" >/dev/null
+bench job "$URL" "@$BATCH"
+echo "== primes below 5 000 000 in 64 parts over 2 workers (warm-up, then measured)"
+bench job "$URL" "$PRIMES" >/dev/null
+bench job "$URL" "$PRIMES"
+echo "(cores on this machine: $(nproc); gateway and workers share them)"
