@@ -53,7 +53,8 @@ class JacksonTest {
     Version cbor = com.fasterxml.jackson.dataformat.cbor.PackageVersion.VERSION;
     assertEquals(databind.getMajorVersion(), core.getMajorVersion());
     assertEquals(databind.getMinorVersion(), core.getMinorVersion(), "jackson-core " + core);
-    assertEquals(databind.getMinorVersion(), cbor.getMinorVersion(), "jackson-dataformat-cbor " + cbor);
+    assertEquals(
+        databind.getMinorVersion(), cbor.getMinorVersion(), "jackson-dataformat-cbor " + cbor);
   }
 
   @Test
@@ -67,7 +68,8 @@ class JacksonTest {
   @Test
   void deeplyNestedJsonInsideAMessageIsRefusedByAkkasCborSerializer() throws Exception {
     // A RunPart whose input is a CBOR array nested 100 000 deep, as a hostile or broken peer could
-    // send it: serialize one with a marker string as input, then splice the deep array in its place.
+    // send it: serialize one with a marker string as input, then splice the deep array in its
+    // place.
     TestProbe<PartOutcome> probe = testKit.createTestProbe();
     String marker = "@@input-goes-here@@";
     RunPart message =
@@ -90,7 +92,8 @@ class JacksonTest {
     hostile.write(bytes, at + encodedMarker.length, bytes.length - at - encodedMarker.length);
 
     // The splice is sound: the same bytes with a shallow array deserialize fine.
-    byte[] shallow = splice(bytes, at, encodedMarker.length, new byte[] {(byte) 0x81, (byte) 0x81, (byte) 0xF6});
+    byte[] shallow =
+        splice(bytes, at, encodedMarker.length, new byte[] {(byte) 0x81, (byte) 0x81, (byte) 0xF6});
     RunPart parsed =
         (RunPart) serialization.deserialize(shallow, serializer.identifier(), manifest).get();
     assertEquals(json("[[null]]"), parsed.input());
@@ -101,7 +104,8 @@ class JacksonTest {
         serialization.deserialize(hostile.toByteArray(), serializer.identifier(), manifest);
     assertTrue(result.isFailure(), "a 100 000 deep input was accepted");
     Throwable refused = result.failed().get();
-    assertTrue(causedBy(refused, StreamConstraintsException.class), () -> "refused with " + refused);
+    assertTrue(
+        causedBy(refused, StreamConstraintsException.class), () -> "refused with " + refused);
   }
 
   /** A short CBOR text string (major type 3), as Jackson writes one under 24 bytes. */

@@ -31,7 +31,8 @@ public final class TestJson {
   public static void assertJsonEquals(JsonNode expected, JsonNode actual) {
     Assertions.assertNotNull(actual, "JSON result");
     Assertions.assertTrue(
-        expected.equals(NUMBERS_BY_VALUE, actual), () -> "expected " + expected + " but was " + actual);
+        expected.equals(NUMBERS_BY_VALUE, actual),
+        () -> "expected " + expected + " but was " + actual);
   }
 
   public static void assertJsonEquals(String expected, JsonNode actual) {

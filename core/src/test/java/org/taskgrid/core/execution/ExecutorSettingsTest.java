@@ -34,7 +34,8 @@ class ExecutorSettingsTest {
     ExecutorSettings settings =
         ExecutorSettings.fromConfig(
             config(
-                "taskgrid.executor { blocking-slots = 3, cpu-slots = 5, async-slots = 7, max-queued = 0 }"));
+                "taskgrid.executor { blocking-slots = 3, cpu-slots = 5, async-slots = 7, max-queued"
+                    + " = 0 }"));
     assertEquals(Map.of(Lane.BLOCKING, 3, Lane.CPU, 5, Lane.ASYNC, 7), settings.slots());
     assertEquals(0, settings.maxQueued());
     assertEquals(15, settings.capacity());

@@ -78,8 +78,12 @@ class ProtocolSerializationTest {
   void partSucceeded() {
     roundTrip(
         new PartSucceeded(
-            "p-1", 1, "akka://taskgrid@10.0.0.1:25520", json("{'words': 3, 'counts': {'a': 2, 'b': 1}}"),
-            "taskgrid-taskgrid.dispatchers.cpu-7", 42));
+            "p-1",
+            1,
+            "akka://taskgrid@10.0.0.1:25520",
+            json("{'words': 3, 'counts': {'a': 2, 'b': 1}}"),
+            "taskgrid-taskgrid.dispatchers.cpu-7",
+            42));
     roundTrip(new PartSucceeded("p-2", 3, "n", json("'ba7816bf'"), Executor.NO_THREAD, 0));
     roundTrip(new PartSucceeded("p-3", 1, "n", json("[1, {'deep': ['ü']}]"), "t", 1));
   }
@@ -95,26 +99,34 @@ class ProtocolSerializationTest {
     assertEquals(
         message,
         new PartSucceeded(
-            copy.partId(), copy.attempt(), copy.node(), message.result(), copy.thread(), copy.millis()));
+            copy.partId(),
+            copy.attempt(),
+            copy.node(),
+            message.result(),
+            copy.thread(),
+            copy.millis()));
   }
 
   @Test
   void partFailedWithAndWithoutAField() {
     for (Failure failure : Failure.values()) {
-      PartFailed withoutField = roundTrip(new PartFailed("p", 4, "n", failure, "why: " + failure, null));
+      PartFailed withoutField =
+          roundTrip(new PartFailed("p", 4, "n", failure, "why: " + failure, null));
       assertNull(withoutField.field());
     }
     PartFailed withField =
-        roundTrip(new PartFailed("p", 1, "n", Failure.INVALID_INPUT, "field 'to' must be >= 'from'", "to"));
+        roundTrip(
+            new PartFailed(
+                "p", 1, "n", Failure.INVALID_INPUT, "field 'to' must be >= 'from'", "to"));
     assertEquals("to", withField.field());
   }
 
   @Test
   void theSystemUnderTestListensOnAFreeLoopbackPort() {
-    // Serialized ActorRefs carry this address. ActorTestKit.create(name) reads application-test.conf,
+    // Serialized ActorRefs carry this address. ActorTestKit.create(name) reads
+    // application-test.conf,
     // which includes the test application.conf: port 0, not reference.conf's fixed 25520.
-    akka.actor.Address address =
-        Adapter.toClassic(testKit.system()).provider().getDefaultAddress();
+    akka.actor.Address address = Adapter.toClassic(testKit.system()).provider().getDefaultAddress();
     assertEquals("127.0.0.1", address.getHost().orElseThrow());
     int port = (Integer) address.getPort().orElseThrow();
     assertTrue(port > 0 && port != 25520, "port " + port);

@@ -16,7 +16,8 @@ public final class TaskAssertions {
    */
   public static Optional<String> refusedField(RegisteredTask<?> task, JsonNode input) {
     InvalidInputException validated =
-        assertThrows(InvalidInputException.class, () -> task.validate(input), () -> "input " + input);
+        assertThrows(
+            InvalidInputException.class, () -> task.validate(input), () -> "input " + input);
     InvalidInputException ran =
         assertThrows(InvalidInputException.class, () -> task.run(input), () -> "input " + input);
     assertEquals(validated.field(), ran.field());

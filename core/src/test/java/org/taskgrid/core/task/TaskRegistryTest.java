@@ -79,7 +79,8 @@ class TaskRegistryTest {
 
   @Test
   void eachTaskGetsItsOwnConfigSection() {
-    assertEquals(1000, registry.find("primes").orElseThrow().context().settings().getLong("max-range"));
+    assertEquals(
+        1000, registry.find("primes").orElseThrow().context().settings().getLong("max-range"));
     assertEquals(
         testKit.system().settings().config().getLong("taskgrid.tasks.primes.max-to"),
         registry.find("primes").orElseThrow().context().settings().getLong("max-to"));

@@ -37,8 +37,10 @@ class EchoTaskTest {
       strings = {
         "{}",
         "{'message': 'hello'}",
-        "{'text': 'héllo wörld, 東京, Привет, مرحبا, 🎉👩‍💻', 'escaped': 'tab\\there \\u0000 \\\"q\\\"'}",
-        "{'a': {'b': {'c': [1, 2.5, -3, 99999999999999999999, true, false, null, {'d': ['e', [[[]]]]}]}}}",
+        "{'text': 'héllo wörld, 東京, Привет, مرحبا, 🎉👩‍💻', 'escaped': 'tab\\there \\u0000"
+            + " \\\"q\\\"'}",
+        "{'a': {'b': {'c': [1, 2.5, -3, 99999999999999999999, true, false, null, {'d': ['e',"
+            + " [[[]]]]}]}}}",
         "[1, 'two', {'three': [3]}]",
         "'just a string'",
         "42",

@@ -152,7 +152,19 @@ class PrimesTaskTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"'5'", "1.5", "5.0", "1e3", "true", "false", "[5]", "{'n': 5}", "99999999999999999999", "-99999999999999999999"})
+  @ValueSource(
+      strings = {
+        "'5'",
+        "1.5",
+        "5.0",
+        "1e3",
+        "true",
+        "false",
+        "[5]",
+        "{'n': 5}",
+        "99999999999999999999",
+        "-99999999999999999999"
+      })
   void refusesAFromThatIsNotALong(String value) {
     assertRefused(primes, json("{'from': " + value + ", 'to': 10}"), "from");
   }
@@ -267,7 +279,8 @@ class PrimesTaskTest {
   @Test
   void splitValidatesItsInput() {
     InvalidInputException e =
-        assertThrows(InvalidInputException.class, () -> primes.split(json("{'from': 10, 'to': 5}"), 4));
+        assertThrows(
+            InvalidInputException.class, () -> primes.split(json("{'from': 10, 'to': 5}"), 4));
     assertEquals("to", e.field().orElseThrow());
   }
 

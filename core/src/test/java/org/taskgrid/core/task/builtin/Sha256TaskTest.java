@@ -73,8 +73,7 @@ class Sha256TaskTest {
 
   @Test
   void hashesTheEmptyString() throws Exception {
-    assertEquals(
-        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", hash("", 1));
+    assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", hash("", 1));
   }
 
   @Test
@@ -118,8 +117,11 @@ class Sha256TaskTest {
   @Test
   void refusesMoreRoundsThanConfigured() throws Exception {
     assertRefused(
-        sha256, JsonNodeFactory.instance.objectNode().put("text", "abc").put("rounds", maxRounds + 1), "rounds");
-    sha256.validate(JsonNodeFactory.instance.objectNode().put("text", "abc").put("rounds", maxRounds));
+        sha256,
+        JsonNodeFactory.instance.objectNode().put("text", "abc").put("rounds", maxRounds + 1),
+        "rounds");
+    sha256.validate(
+        JsonNodeFactory.instance.objectNode().put("text", "abc").put("rounds", maxRounds));
   }
 
   @Test

@@ -66,7 +66,12 @@ class SleepTaskTest {
   void asyncSleepReturnsAtOnceAndCompletesLater() throws Exception {
     long start = System.nanoTime();
     CompletableFuture<JsonNode> done = sleep.runAsync(millis(300)).toCompletableFuture();
-    assertFalse(done.isDone(), "completed before its delay");
+    boolean doneAtOnce = done.isDone();
+    long returnedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    if (returnedAfterMillis < 250) {
+      // Checked only when this thread was not descheduled for the whole delay (a loaded machine).
+      assertFalse(doneAtOnce, "runAsync waited for the delay before returning");
+    }
     JsonNode result = done.get(5, TimeUnit.SECONDS);
     long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertJsonEquals("{'slept': 300}", result);
@@ -101,7 +106,17 @@ class SleepTaskTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"-1", "'100'", "1.5", "100.0", "true", "[100]", "{'n': 1}", "99999999999999999999"})
+  @ValueSource(
+      strings = {
+        "-1",
+        "'100'",
+        "1.5",
+        "100.0",
+        "true",
+        "[100]",
+        "{'n': 1}",
+        "99999999999999999999"
+      })
   void refusesBadMillis(String value) {
     assertRefused(sleep, json("{'millis': " + value + "}"), "millis");
   }

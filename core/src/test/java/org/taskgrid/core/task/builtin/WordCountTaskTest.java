@@ -80,8 +80,7 @@ class WordCountTaskTest {
     // Devanagari writes vowels and the virama as combining marks: "नमस्ते दुनिया" is two words.
     assertJsonEquals("{'words': 2, 'counts': {'नमस्ते': 1, 'दुनिया': 1}}", count("नमस्ते दुनिया"));
     // A decomposed é (e + U+0301) stays in its word.
-    assertJsonEquals(
-        "{'words': 2, 'counts': {'cafe\u0301': 2}}", count("cafe\u0301 CAFE\u0301"));
+    assertJsonEquals("{'words': 2, 'counts': {'cafe\u0301': 2}}", count("cafe\u0301 CAFE\u0301"));
     // Lower-casing the Turkish İ gives i + U+0307: still one word.
     assertEquals(1, count("İstanbul").get("words").longValue());
   }
@@ -166,7 +165,8 @@ class WordCountTaskTest {
   void emptyTextSplitsIntoOneEmptyPart() throws Exception {
     List<JsonNode> inputs = wordcount.split(text(""), 4);
     assertEquals(1, inputs.size());
-    assertJsonEquals("{'words': 0, 'counts': {}}", wordcount.merge(List.of(wordcount.run(inputs.get(0)))));
+    assertJsonEquals(
+        "{'words': 0, 'counts': {}}", wordcount.merge(List.of(wordcount.run(inputs.get(0)))));
   }
 
   @Test

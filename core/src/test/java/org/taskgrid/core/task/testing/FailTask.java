@@ -12,10 +12,10 @@ import org.taskgrid.core.task.Task;
 import org.taskgrid.core.task.TaskContext;
 
 /**
- * A test-only task that always fails, registered through the test classpath's
- * {@code META-INF/services}: no built-in task throws on valid input. Input {@code {"message": m}};
- * an empty message throws an exception without one. In async mode it answers a failed stage, or,
- * with {@code "synchronous": true}, throws from {@code runAsync} itself.
+ * A test-only task that always fails, registered through the test classpath's {@code
+ * META-INF/services}: no built-in task throws on valid input. Input {@code {"message": m}}; an
+ * empty message throws an exception without one. In async mode it answers a failed stage, or, with
+ * {@code "synchronous": true}, throws from {@code runAsync} itself.
  */
 public final class FailTask implements Task<FailTask.Input> {
 
