@@ -32,13 +32,18 @@ final class BlockingRun implements Runnable {
     } catch (Throwable t) {
       error = t;
     } finally {
-      runner = null;
+      // Under the lock, so an interrupt() under way lands before this point, never on the
+      // thread's next part; and its flag, if the work ended without seeing it, is cleared here.
+      synchronized (this) {
+        runner = null;
+        Thread.interrupted();
+      }
     }
     onEnd.accept(result, error);
   }
 
   /** Asks the work to stop: interrupts its thread if it has one, or keeps it from starting. */
-  void interrupt() {
+  synchronized void interrupt() {
     interrupted = true;
     Thread thread = runner;
     if (thread != null) {

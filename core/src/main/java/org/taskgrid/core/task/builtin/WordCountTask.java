@@ -21,7 +21,9 @@ import org.taskgrid.core.task.TaskContext;
  * counts some whole lines, and merge adds the counts up.
  */
 public final class WordCountTask implements Task<String> {
-  private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{N}']+");
+  // Letters, digits, apostrophes and combining marks (\p{M}): without the marks, scripts that
+  // write vowels as marks (Devanagari, Thai...) and decomposed accents fall apart into pieces.
+  private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{M}\\p{N}']+");
 
   @Override
   public String name() {

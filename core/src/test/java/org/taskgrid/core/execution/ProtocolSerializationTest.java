@@ -1,0 +1,155 @@
+package org.taskgrid.core.execution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.taskgrid.core.TestJson.assertJsonEquals;
+import static org.taskgrid.core.TestJson.json;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.SerializationTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.javadsl.Adapter;
+import akka.serialization.Serialization;
+import akka.serialization.SerializationExtension;
+import akka.serialization.Serializers;
+import akka.serialization.jackson.JacksonCborSerializer;
+import com.fasterxml.jackson.databind.node.LongNode;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.taskgrid.core.CborSerializable;
+import org.taskgrid.core.execution.Executor.Failure;
+import org.taskgrid.core.execution.Executor.PartFailed;
+import org.taskgrid.core.execution.Executor.PartOutcome;
+import org.taskgrid.core.execution.Executor.PartSucceeded;
+import org.taskgrid.core.execution.Executor.RunPart;
+import org.taskgrid.core.task.Mode;
+
+/** Every executor message that crosses JVMs survives CBOR serialization unchanged. */
+class ProtocolSerializationTest {
+  private static final ActorTestKit testKit = ActorTestKit.create("ProtocolSerializationTest");
+  private static final SerializationTestKit serialization = testKit.serializationTestKit();
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  /** Serializes and deserializes; verifySerialization itself asserts equality. */
+  private static <T> T roundTrip(T message) {
+    T copy = serialization.verifySerialization(message, true);
+    assertEquals(message, copy);
+    return copy;
+  }
+
+  @Test
+  void runPartWithARealActorRef() {
+    TestProbe<PartOutcome> probe = testKit.createTestProbe();
+    for (Mode mode : Mode.values()) {
+      RunPart message =
+          new RunPart(
+              "job-1/part-3",
+              "wordcount",
+              json("{'text': 'héllo 東京 🎉', 'nested': {'list': [1, 2.5, null, true, [[]]]}}"),
+              mode,
+              30_000,
+              2,
+              probe.ref());
+      RunPart copy = roundTrip(message);
+      assertEquals(probe.ref(), copy.replyTo());
+    }
+  }
+
+  @Test
+  void theReplyAddressStillWorksAfterTheRoundTrip() {
+    TestProbe<PartOutcome> probe = testKit.createTestProbe();
+    RunPart copy =
+        roundTrip(new RunPart("p", "echo", json("{}"), Mode.ASYNC, 1_000, 1, probe.ref()));
+    PartFailed answer = new PartFailed("p", 1, "n", Failure.TIMEOUT, "late", null);
+    copy.replyTo().tell(answer);
+    probe.expectMessage(Duration.ofSeconds(3), answer);
+  }
+
+  @Test
+  void partSucceeded() {
+    roundTrip(
+        new PartSucceeded(
+            "p-1",
+            1,
+            "akka://taskgrid@10.0.0.1:25520",
+            json("{'words': 3, 'counts': {'a': 2, 'b': 1}}"),
+            "taskgrid-taskgrid.dispatchers.cpu-7",
+            42));
+    roundTrip(new PartSucceeded("p-2", 3, "n", json("'ba7816bf'"), Executor.NO_THREAD, 0));
+    roundTrip(new PartSucceeded("p-3", 1, "n", json("[1, {'deep': ['ü']}]"), "t", 1));
+  }
+
+  @Test
+  void partSucceededWithALongResultKeepsItsValue() {
+    // A task result built as a LongNode arrives as the smallest integer node that holds it (CBOR
+    // does not record Java types): the same JSON, equal by value, not by node class.
+    PartSucceeded message = new PartSucceeded("p", 1, "n", LongNode.valueOf(78498), "t", 5);
+    PartSucceeded copy = serialization.verifySerialization(message, false);
+    assertJsonEquals(message.result(), copy.result());
+    assertEquals(78498L, copy.result().longValue());
+    assertEquals(
+        message,
+        new PartSucceeded(
+            copy.partId(),
+            copy.attempt(),
+            copy.node(),
+            message.result(),
+            copy.thread(),
+            copy.millis()));
+  }
+
+  @Test
+  void partFailedWithAndWithoutAField() {
+    for (Failure failure : Failure.values()) {
+      PartFailed withoutField =
+          roundTrip(new PartFailed("p", 4, "n", failure, "why: " + failure, null));
+      assertNull(withoutField.field());
+    }
+    PartFailed withField =
+        roundTrip(
+            new PartFailed(
+                "p", 1, "n", Failure.INVALID_INPUT, "field 'to' must be >= 'from'", "to"));
+    assertEquals("to", withField.field());
+  }
+
+  @Test
+  void theSystemUnderTestListensOnAFreeLoopbackPort() {
+    // Serialized ActorRefs carry this address. ActorTestKit.create(name) reads
+    // application-test.conf,
+    // which includes the test application.conf: port 0, not reference.conf's fixed 25520.
+    akka.actor.Address address = Adapter.toClassic(testKit.system()).provider().getDefaultAddress();
+    assertEquals("127.0.0.1", address.getHost().orElseThrow());
+    int port = (Integer) address.getPort().orElseThrow();
+    assertTrue(port > 0 && port != 25520, "port " + port);
+  }
+
+  @Test
+  void messagesUseTheCborSerializerNotJavaSerialization() {
+    Serialization extension = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+    TestProbe<PartOutcome> probe = testKit.createTestProbe();
+    Object[] messages = {
+      new RunPart("p", "echo", json("{}"), Mode.ASYNC, 1, 1, probe.ref()),
+      new PartSucceeded("p", 1, "n", json("1"), "t", 1),
+      new PartFailed("p", 1, "n", Failure.OVERLOADED, "m", null),
+    };
+    for (Object message : messages) {
+      assertInstanceOf(CborSerializable.class, message);
+      assertInstanceOf(JacksonCborSerializer.class, extension.findSerializerFor(message));
+      assertNotNull(Serializers.manifestFor(extension.findSerializerFor(message), message));
+    }
+    assertNotEquals(
+        JacksonCborSerializer.class, extension.findSerializerFor("a plain string").getClass());
+    assertTrue(
+        !testKit.system().settings().config().getBoolean("akka.actor.allow-java-serialization"),
+        "Java serialization must stay off");
+  }
+}
