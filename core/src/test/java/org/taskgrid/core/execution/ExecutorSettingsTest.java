@@ -26,7 +26,7 @@ class ExecutorSettingsTest {
     assertEquals(Runtime.getRuntime().availableProcessors(), settings.slots().get(Lane.CPU));
     assertEquals(10_000, settings.slots().get(Lane.ASYNC));
     assertEquals(10_000, settings.maxQueued());
-    assertEquals(64 + Runtime.getRuntime().availableProcessors() + 10_000, settings.capacity());
+    assertEquals(64 + Runtime.getRuntime().availableProcessors(), settings.processCapacity());
   }
 
   @Test
@@ -38,7 +38,7 @@ class ExecutorSettingsTest {
                     + " = 0 }"));
     assertEquals(Map.of(Lane.BLOCKING, 3, Lane.CPU, 5, Lane.ASYNC, 7), settings.slots());
     assertEquals(0, settings.maxQueued());
-    assertEquals(15, settings.capacity());
+    assertEquals(8, settings.processCapacity());
   }
 
   @Test
