@@ -99,7 +99,7 @@ final class NodeProcess implements AutoCloseable {
     String last = "no answer yet";
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        fail(name + " exited with code " + process.exitValue() + " before it was ready" + tail());
+        fail(name + " exited" + exitDescription() + " before it was ready" + tail());
       }
       try {
         GatewayClient.Reply reply = client.get("/health/ready", Duration.ofSeconds(2));
@@ -124,7 +124,7 @@ final class NodeProcess implements AutoCloseable {
         return this;
       }
       if (exited) {
-        fail(name + " exited with code " + process.exitValue() + " before logging '" + text + "'" + tail());
+        fail(name + " exited" + exitDescription() + " before logging '" + text + "'" + tail());
       }
       Thread.sleep(POLL.toMillis());
     }
@@ -146,8 +146,12 @@ final class NodeProcess implements AutoCloseable {
     return awaitExit(timeout);
   }
 
-  boolean isAlive() {
-    return process.isAlive();
+  /** " with code N", and a hint when a signal that this class did not send ended the process. */
+  private String exitDescription() {
+    int code = process.exitValue();
+    String signal = code == 143 ? "SIGTERM" : code == 137 ? "SIGKILL" : null;
+    return " with code " + code
+        + (signal == null ? "" : " (" + signal + ", not sent by the test: something else killed it)");
   }
 
   /** Everything the process wrote so far. */
