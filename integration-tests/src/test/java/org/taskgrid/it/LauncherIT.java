@@ -28,17 +28,19 @@ class LauncherIT {
 
   @TempDir static Path fakeBin;
 
-  private static Map<String, String> pathWithFakeMvn;
+  /** PATH: the failing mvn first, then the JDK that runs the tests, then the inherited PATH. */
+  private static String path;
 
   @BeforeAll
   static void fakeMvn() throws IOException {
     Path mvn = fakeBin.resolve("mvn");
     Files.writeString(
-        mvn, "#!/usr/bin/env bash\necho \"" + REBUILD_MARKER + ": mvn $*\"\nexit 1\n", StandardCharsets.UTF_8);
+        mvn,
+        "#!/usr/bin/env bash\necho \"" + REBUILD_MARKER + ": mvn $*\"\nexit 1\n",
+        StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
     String javaBin = Path.of(Artifacts.java()).getParent().toString();
-    pathWithFakeMvn =
-        Map.of("PATH", fakeBin + File.pathSeparator + javaBin + File.pathSeparator + System.getenv("PATH"));
+    path = String.join(File.pathSeparator, fakeBin.toString(), javaBin, System.getenv("PATH"));
   }
 
   @Test
@@ -47,30 +49,39 @@ class LauncherIT {
     String url = "http://127.0.0.1:" + httpPort;
     Map<String, String> env =
         Map.of(
-            "PATH", pathWithFakeMvn.get("PATH"),
+            "PATH", path,
             "TASKGRID_HTTP_HOST", "127.0.0.1",
             "TASKGRID_HTTP_PORT", Integer.toString(httpPort),
             "TASKGRID_CLUSTER_HOST", "127.0.0.1",
             "TASKGRID_CLUSTER_PORT", Integer.toString(FreePort.next()));
-    try (NodeProcess launcher = NodeProcess.start("LauncherIT-start", List.of("bash", "bin/taskgrid", "start"), env)) {
+    try (NodeProcess launcher = launcher("LauncherIT-start", "start", env)) {
       launcher.awaitReady(new GatewayClient(httpPort), Duration.ofSeconds(60));
       launcher.awaitLog("taskgrid is listening on " + url, Duration.ofSeconds(10));
-      launcher.awaitLog("curl -s -XPOST '" + url + "/v1/tasks/primes' -d '{\"from\":0,\"to\":1000000}'", Duration.ofSeconds(10));
-      assertFalse(launcher.log().contains(REBUILD_MARKER), "the jars are fresh, yet it rebuilt" + launcher.tail());
-      assertFalse(launcher.log().contains("Building taskgrid"), "the jars are fresh, yet it rebuilt" + launcher.tail());
+      launcher.awaitLog(
+          "curl -s -XPOST '" + url + "/v1/tasks/primes' -d '{\"from\":0,\"to\":1000000}'",
+          Duration.ofSeconds(10));
+      String log = launcher.log();
+      assertFalse(log.contains(REBUILD_MARKER), "fresh jars, yet it rebuilt" + launcher.tail());
+      assertFalse(log.contains("Building taskgrid"), "fresh jars, yet it rebuilt" + launcher.tail());
 
       int exitCode = launcher.terminate(Duration.ofSeconds(20));
-      assertTrue(Set.of(0, 143).contains(exitCode), "exit code " + exitCode + " after SIGTERM" + launcher.tail());
+      assertTrue(
+          Set.of(0, 143).contains(exitCode),
+          "exit code " + exitCode + " after SIGTERM" + launcher.tail());
     }
   }
 
   @Test
   void anUnknownCommandExits2WithTheUsage() throws InterruptedException {
-    try (NodeProcess launcher = NodeProcess.start("LauncherIT-bogus", List.of("bash", "bin/taskgrid", "bogus"), pathWithFakeMvn)) {
+    try (NodeProcess launcher = launcher("LauncherIT-bogus", "bogus", Map.of("PATH", path))) {
       assertEquals(2, launcher.awaitExit(Duration.ofSeconds(20)), launcher.tail());
       assertTrue(launcher.log().contains("Usage:"), "no usage" + launcher.tail());
       assertTrue(launcher.log().contains("bin/taskgrid start"), "no usage" + launcher.tail());
       assertFalse(launcher.log().contains(REBUILD_MARKER), launcher.tail());
     }
+  }
+
+  private static NodeProcess launcher(String name, String command, Map<String, String> env) {
+    return NodeProcess.start(name, List.of("bash", "bin/taskgrid", command), env);
   }
 }
