@@ -2,7 +2,11 @@ package org.taskgrid.gateway;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.http.javadsl.ServerBinding;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletionException;
 import org.taskgrid.core.NodeConfig;
 import org.taskgrid.core.ShutdownSignals;
 
@@ -11,25 +15,34 @@ public final class GatewayMain {
   private GatewayMain() {}
 
   public static void main(String[] args) {
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM_NAME, NodeConfig.load());
+    Config config;
+    try {
+      config = NodeConfig.load();
+    } catch (ConfigException e) {
+      System.err.println("taskgrid's configuration is not valid: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM_NAME, config);
     ShutdownSignals.install(system);
-    Gateway.init(system)
-        .whenComplete(
-            (binding, error) -> {
-              if (error != null) {
-                System.err.println("taskgrid could not start its HTTP server: " + error.getMessage());
-                system.terminate();
-                system.getWhenTerminated().thenRun(() -> System.exit(1));
-                return;
-              }
-              InetSocketAddress address = binding.localAddress();
-              String url = "http://" + address.getHostString() + ":" + address.getPort();
-              System.out.println();
-              System.out.println("taskgrid is listening on " + url + "  (Ctrl-C stops it)");
-              System.out.println("try: curl -s -XPOST '" + url + "/v1/tasks/primes' -d '{\"from\":0,\"to\":1000000}'");
-              System.out.println();
-            });
+    int exitCode = 0;
+    try {
+      ServerBinding binding = Gateway.init(system).toCompletableFuture().join();
+      InetSocketAddress address = binding.localAddress();
+      String url = "http://" + address.getHostString() + ":" + address.getPort();
+      System.out.println();
+      System.out.println("taskgrid is listening on " + url + "  (Ctrl-C stops it)");
+      System.out.println(
+          "try: curl -s -XPOST '" + url + "/v1/tasks/primes' -d '{\"from\":0,\"to\":1000000}'");
+      System.out.println();
+    } catch (RuntimeException e) {
+      // A bad setting or a taken port: say so and stop, rather than idle on Akka's threads.
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      System.err.println("taskgrid could not start: " + cause.getMessage());
+      system.terminate();
+      exitCode = 1;
+    }
     system.getWhenTerminated().toCompletableFuture().join();
-    System.exit(0);
+    System.exit(exitCode);
   }
 }
