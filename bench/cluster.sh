@@ -5,52 +5,13 @@
 #  2. throughput of 64 primes parts with 1 worker and with 2 workers.
 # Usage: bench/cluster.sh [calls]   (builds the jars first if needed; prints figures; stops all)
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CALLS="${1:-2000}"
 PRIMES_TO="${PRIMES_TO:-200000000}"
-"$ROOT/bin/taskgrid" build >/dev/null
-GATEWAY_JAR="$ROOT/http-gateway/target/taskgrid-gateway.jar"
-WORKER_JAR="$ROOT/worker-node/target/taskgrid-worker.jar"
-LOGS="$ROOT/run/bench"
-mkdir -p "$LOGS"
 HTTP_PORT=18080
 CLUSTER_PORT=25620
-URL="http://127.0.0.1:$HTTP_PORT"
-pids=()
-
-stop_all() {
-  [ ${#pids[@]} -eq 0 ] && return
-  kill -TERM "${pids[@]}" 2>/dev/null || true
-  for _ in $(seq 1 60); do kill -0 "${pids[@]}" 2>/dev/null || break; sleep 0.5; done
-  kill -KILL "${pids[@]}" 2>/dev/null || true
-  wait 2>/dev/null || true
-  pids=()
-}
-trap stop_all EXIT
-
-start_gateway() { # roles
-  TASKGRID_ROLES="$1" TASKGRID_HTTP_PORT=$HTTP_PORT TASKGRID_CLUSTER_PORT=$CLUSTER_PORT \
-    java -jar "$GATEWAY_JAR" >"$LOGS/gateway.log" 2>&1 &
-  pids+=($!)
-}
-
-start_worker() { # n
-  TASKGRID_SEED_NODES=127.0.0.1:$CLUSTER_PORT java -jar "$WORKER_JAR" >"$LOGS/worker-$1.log" 2>&1 &
-  pids+=($!)
-}
-
-wait_executors() { # count
-  for _ in $(seq 1 120); do
-    local n
-    n=$(curl -s "$URL/v1/cluster" 2>/dev/null | grep -o '"state":"active"' | wc -l || true)
-    [ "$n" -ge "$1" ] && return 0
-    sleep 0.5
-  done
-  echo "timed out waiting for $1 executor(s)" >&2
-  exit 1
-}
-
-bench() { java "$ROOT/bench/HttpBench.java" "$@"; }
+LOG_PREFIX=cluster
+# shellcheck source=bench/nodes.sh
+source "$(dirname "${BASH_SOURCE[0]}")/nodes.sh"
 
 echo "== process echo, in-process (gateway is its own worker), $CALLS calls"
 start_gateway gateway,worker
