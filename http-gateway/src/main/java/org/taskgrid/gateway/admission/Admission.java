@@ -19,11 +19,17 @@ import java.util.function.IntConsumer;
 public final class Admission {
   private final int maxInFlight;
   private final int maxQueued;
-  private final ArrayDeque<Object> queue = new ArrayDeque<>();
+  private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
   private int inFlight;
 
+  /** Who waits for a slot: a call, or a job. */
+  private sealed interface Waiter permits CallWaiter, JobWaiter {}
+
+  /** A call waiting for its one slot; it stops waiting when its future completes otherwise. */
+  private record CallWaiter(CompletableFuture<Void> slot) implements Waiter {}
+
   /** A job's standing request for slots; slots reach it through {@code onGranted}. */
-  public static final class JobWaiter {
+  public static final class JobWaiter implements Waiter {
     private final IntConsumer onGranted;
     private int wanted;
     private boolean queued;
@@ -62,7 +68,7 @@ public final class Admission {
         return Optional.empty();
       }
       CompletableFuture<Void> slot = new CompletableFuture<>();
-      queue.add(slot);
+      queue.add(new CallWaiter(slot));
       return Optional.of(slot);
     }
   }
@@ -103,7 +109,7 @@ public final class Admission {
     synchronized (this) {
       inFlight -= slots;
       while (inFlight < maxInFlight && !queue.isEmpty()) {
-        Object next = queue.poll();
+        Waiter next = queue.poll();
         if (next instanceof JobWaiter job) {
           inFlight++;
           job.wanted--;
@@ -112,13 +118,9 @@ public final class Admission {
             queue.add(job);
           }
           job.onGranted.accept(1);
-        } else {
-          @SuppressWarnings("unchecked")
-          CompletableFuture<Void> call = (CompletableFuture<Void>) next;
-          if (!call.isDone()) {
-            inFlight++;
-            granted.add(call);
-          }
+        } else if (next instanceof CallWaiter call && !call.slot().isDone()) {
+          inFlight++;
+          granted.add(call.slot());
         }
       }
     }
