@@ -69,7 +69,7 @@ public final class Gateway {
             new HealthRoutes(system, router),
             new ClusterRoutes(system, router),
             new TaskRoutes(system, registry, router, admission, settings),
-            new JobRoutes(system, registry, jobs, admission, jobSettings));
+            new JobRoutes(system, registry, jobs, jobSettings));
     return Http.get(system)
         .newServerAt(settings.host(), settings.port())
         .bind(route)

@@ -21,6 +21,8 @@ public final class Admission {
   private final int maxQueued;
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
   private int inFlight;
+  /** Jobs admitted whose coordinator has not asked for slots yet: they wait too. */
+  private int reservedJobs;
 
   /** Who waits for a slot: a call, or a job. */
   private sealed interface Waiter permits CallWaiter, JobWaiter {}
@@ -64,7 +66,7 @@ public final class Admission {
         inFlight++;
         return Optional.of(CompletableFuture.completedFuture(null));
       }
-      if (queue.size() >= maxQueued) {
+      if (queue.size() + reservedJobs >= maxQueued) {
         return Optional.empty();
       }
       CompletableFuture<Void> slot = new CompletableFuture<>();
@@ -73,9 +75,24 @@ public final class Admission {
     }
   }
 
-  /** Whether a new job may start: a slot is free or the queue has room for it. */
-  public synchronized boolean admitsJob() {
-    return inFlight < maxInFlight || queue.size() < maxQueued;
+  /**
+   * Admits a new job when a slot is free and nobody waits, or the queue has room for it; the job
+   * then counts as waiting until its coordinator {@link #claimReservation() claims} its place.
+   */
+  public synchronized boolean reserveJob() {
+    int waiting = queue.size() + reservedJobs;
+    if ((inFlight < maxInFlight && waiting == 0) || waiting < maxQueued) {
+      reservedJobs++;
+      return true;
+    }
+    return false;
+  }
+
+  /** An admitted job's coordinator takes its place: from now on it asks for slots itself. */
+  public synchronized void claimReservation() {
+    if (reservedJobs > 0) {
+      reservedJobs--;
+    }
   }
 
   /**
@@ -139,6 +156,6 @@ public final class Admission {
 
   /** Calls and jobs waiting for a slot now. */
   public synchronized int queued() {
-    return queue.size();
+    return queue.size() + reservedJobs;
   }
 }

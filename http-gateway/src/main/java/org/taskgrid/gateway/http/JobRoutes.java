@@ -38,7 +38,6 @@ import org.taskgrid.core.task.InvalidInputException;
 import org.taskgrid.core.task.Mode;
 import org.taskgrid.core.task.RegisteredTask;
 import org.taskgrid.core.task.TaskRegistry;
-import org.taskgrid.gateway.admission.Admission;
 import org.taskgrid.gateway.jobs.JobManager;
 import org.taskgrid.gateway.jobs.JobSettings;
 import org.taskgrid.gateway.jobs.JobSpec;
@@ -65,7 +64,6 @@ public final class JobRoutes {
   private final ActorSystem<?> system;
   private final TaskRegistry registry;
   private final ActorRef<JobManager.Command> jobs;
-  private final Admission admission;
   private final JobSettings settings;
   private final FrameLimit frameLimit;
 
@@ -73,12 +71,10 @@ public final class JobRoutes {
       ActorSystem<?> system,
       TaskRegistry registry,
       ActorRef<JobManager.Command> jobs,
-      Admission admission,
       JobSettings settings) {
     this.system = system;
     this.registry = registry;
     this.jobs = jobs;
-    this.admission = admission;
     this.settings = settings;
     this.frameLimit = new FrameLimit(system.settings().config());
   }
@@ -110,13 +106,13 @@ public final class JobRoutes {
 
   private Route start(JsonNode body) {
     JobSpec spec = spec(body);
-    if (!admission.admitsJob()) {
-      throw ApiError.overloaded("the gateway has as much work as it takes; retry later");
-    }
     return onSuccess(
-        AskPattern.<JobManager.Command, String>ask(
+        AskPattern.<JobManager.Command, Optional<String>>ask(
             jobs, replyTo -> new JobManager.StartJob(spec, replyTo), ASK_TIMEOUT, system.scheduler()),
-        id -> {
+        started -> {
+          String id =
+              started.orElseThrow(
+                  () -> ApiError.overloaded("the gateway has as much work as it takes; retry later"));
           String status = "/v1/jobs/" + id;
           return complete(
               Json.response(StatusCodes.ACCEPTED, new JobCreated(id, status))

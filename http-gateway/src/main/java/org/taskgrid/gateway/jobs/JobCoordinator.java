@@ -107,6 +107,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
     ActorRef<Command> self = context.getSelf();
     this.waiter = new Admission.JobWaiter(slots -> self.tell(new SlotsGranted(slots)));
     this.window = Math.min(settings.maxWindow(), results.length);
+    admission.claimReservation();
     timers.startTimerWithFixedDelay(Tick.PUBLISH, Tick.PUBLISH, settings.progressInterval());
     if (spec.mode() == Mode.PROCESS) {
       // The window follows what the workers can run: no point queueing parts in the router.

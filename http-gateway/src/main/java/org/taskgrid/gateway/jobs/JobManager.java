@@ -34,8 +34,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** What the manager is told. */
   public sealed interface Command {}
 
-  /** Start a job; answers its id. */
-  public record StartJob(JobSpec spec, ActorRef<String> replyTo) implements Command {}
+  /** Start a job; answers its id, or empty when admission control refuses it. */
+  public record StartJob(JobSpec spec, ActorRef<Optional<String>> replyTo) implements Command {}
 
   public record GetJob(String id, ActorRef<Optional<JobView>> replyTo) implements Command {}
 
@@ -117,6 +117,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   private Behavior<Command> onStart(StartJob start) {
+    // Here, one job at a time, so that a burst of jobs cannot all pass the same free slot.
+    if (!admission.reserveJob()) {
+      start.replyTo().tell(Optional.empty());
+      return this;
+    }
     String id = UUID.randomUUID().toString();
     ActorRef<JobCoordinator.Command> coordinator =
         getContext()
@@ -129,7 +134,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         new JobView(
             id, start.spec().task().name(), start.spec().mode().wireName(), JobView.RUNNING,
             start.spec().inputs().size(), 0, 0, 0, null, List.of(), Instant.now().toString(), null));
-    start.replyTo().tell(id);
+    start.replyTo().tell(Optional.of(id));
     return this;
   }
 
