@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.taskgrid.core.routing.TestCluster.JSON;
+import static org.taskgrid.core.routing.TestCluster.awaitListing;
 import static org.taskgrid.core.routing.TestCluster.awaitStatus;
 import static org.taskgrid.core.routing.TestCluster.executorOn;
 import static org.taskgrid.core.routing.TestCluster.isIn;
@@ -236,6 +237,40 @@ class RouterTest {
     assertEquals("draining", drained.state());
     assertEquals(0, drained.inFlight());
     assertEquals(held, drained.completed());
+  }
+
+  @Test
+  void thePartsOfAnExecutorThatStopsOnALiveNodeGoElsewhere() {
+    Node node = worker3;
+    ActorRef<Executor.Command> executor = startExecutor(node);
+    awaitStatus(
+        gateway, router, Duration.ofSeconds(10), "the third worker active with its capacity",
+        status -> takesWork(status, node));
+    for (int i = 0; i < 6; i++) {
+      router.tell(sleep("orphan-" + i, 1_000, 20_000, client.ref()));
+    }
+    int held = executorOn(status(gateway, router), node).inFlight();
+    assertTrue(held > 0, "the third worker holds no part");
+
+    // The node stays Up and reachable; only its executor is gone, and its parts with it.
+    node.testKit.stop(executor);
+
+    // Long before the parts' 20 s timeout.
+    Map<String, PartOutcome> outcomes = receiveOnce(client, 6, Duration.ofSeconds(6));
+    client.expectNoMessage(NO_MORE);
+    int secondAttempts = 0;
+    for (PartOutcome outcome : outcomes.values()) {
+      assertInstanceOf(PartSucceeded.class, outcome, outcome::toString);
+      assertNotEquals(node.name(), outcome.node(), outcome::toString);
+      if (outcome.attempt() == 2) {
+        secondAttempts++;
+      }
+    }
+    assertEquals(held, secondAttempts, "parts sent again");
+    // Out of every listing before the next test's router subscribes.
+    awaitListing(
+        gateway, Duration.ofSeconds(10), "the stopped executor unlisted",
+        listed -> listed.stream().noneMatch(ref -> ref.path().address().equals(node.address)));
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -153,10 +154,28 @@ final class TestCluster implements AutoCloseable {
             Executor.create(
                 TaskRegistry.load(worker.system),
                 ExecutorSettings.fromConfig(worker.config()),
-                worker.name()),
-            "executor");
+                worker.name()));
     worker.system.receptionist().tell(Receptionist.register(Executor.SERVICE_KEY, executor));
     return executor;
+  }
+
+  /** Waits until the node's Receptionist lists exactly the executors that pass the test. */
+  static void awaitListing(
+      Node node, Duration max, String what, Predicate<Set<ActorRef<Executor.Command>>> test) {
+    TestProbe<Receptionist.Listing> probe = TestProbe.create(node.system);
+    try {
+      await(
+          max,
+          what,
+          () -> {
+            node.system.receptionist().tell(Receptionist.find(Executor.SERVICE_KEY, probe.ref()));
+            return test.test(
+                probe.receiveMessage(Duration.ofSeconds(3))
+                    .getAllServiceInstances(Executor.SERVICE_KEY));
+          });
+    } finally {
+      probe.stop();
+    }
   }
 
   /** Spawns a router on a gateway, with the settings of the gateway's config. */
