@@ -175,12 +175,12 @@ class RouterFailoverTest {
     router.tell(sleep("twice", 1_500, 20_000, client.ref()));
     // Both from the router, so in this order; left unanswered, the capacity stays at one.
     played.expectMessageClass(Executor.GetCapacity.class, Duration.ofSeconds(5));
-    Executor.RunPart first = played.expectMessageClass(Executor.RunPart.class, Duration.ofSeconds(5));
+    Executor.RunPart first =
+        played.expectMessageClass(Executor.RunPart.class, Duration.ofSeconds(5));
     assertEquals(1, first.attempt());
     // The router's address for answers, as the gateway itself resolves it: it outlives the node.
-    ActorRefResolver resolver = ActorRefResolver.get(gateway.system);
-    ActorRef<PartOutcome> answers =
-        resolver.resolveActorRef(ActorRefResolver.get(lost.system).toSerializationFormat(first.replyTo()));
+    String address = ActorRefResolver.get(lost.system).toSerializationFormat(first.replyTo());
+    ActorRef<PartOutcome> answers = ActorRefResolver.get(gateway.system).resolveActorRef(address);
 
     startExecutor(survivor);
     awaitStatus(gateway, router, STATUS_WAIT, "the survivor", s -> takesWork(s, survivor));
