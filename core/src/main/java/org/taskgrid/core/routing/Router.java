@@ -3,6 +3,7 @@ package org.taskgrid.core.routing;
 import akka.actor.Address;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -35,11 +36,11 @@ import org.taskgrid.core.task.Mode;
  * Sends each part where its mode says: {@code thread} and {@code async} parts to this node's own
  * executor, {@code process} parts over the executors that the Receptionist lists. Each of those goes to
  * the executor with the least work in flight for its capacity, never beyond its capacity (parts
- * wait here instead: Artery drops what overflows its queues). When an executor's node crashes or
- * becomes unreachable, its parts go to another executor, up to a bounded number of attempts; the
- * first answer of the current attempt wins and answers of superseded attempts are dropped. An
- * executor that leaves the listing while its node stays Up is draining: it gets no new parts but
- * finishes those it has.
+ * wait here instead: Artery drops what overflows its queues). When an executor stops, or its
+ * node crashes or becomes unreachable, its parts go to another executor, up to a bounded number of
+ * attempts; the first answer of the current attempt wins and answers of superseded attempts are
+ * dropped. An executor that leaves the listing while it and its node stay Up is draining: it gets
+ * no new parts but finishes those it has.
  */
 public final class Router extends AbstractBehavior<Router.Command> {
 
@@ -197,6 +198,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
         .onMessage(CapacityReported.class, this::onCapacity)
         .onMessage(Cancel.class, this::onCancel)
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onSignal(Terminated.class, this::onTerminated)
         .build();
   }
 
@@ -296,6 +298,8 @@ public final class Router extends AbstractBehavior<Router.Command> {
       if (target == null) {
         target = new Target(ref, addressOf(ref));
         targets.put(ref, target);
+        // Its listing alone cannot tell an executor that stopped from one that drains.
+        getContext().watch(ref);
         ref.tell(new Executor.GetCapacity(capacityAdapter));
         getContext().getLog().info("Executor on {} takes work", target.address);
       } else if (target.state == State.UNREACHABLE) {
@@ -344,6 +348,15 @@ public final class Router extends AbstractBehavior<Router.Command> {
       lose(target, "was removed from the cluster");
     }
     dispatchPending();
+    return this;
+  }
+
+  private Behavior<Command> onTerminated(Terminated terminated) {
+    Target target = targets.remove(terminated.getRef());
+    if (target != null) {
+      lose(target, "stopped");
+      dispatchPending();
+    }
     return this;
   }
 

@@ -1,0 +1,210 @@
+package org.taskgrid.core.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.taskgrid.core.routing.TestCluster.JSON;
+import static org.taskgrid.core.routing.TestCluster.awaitStatus;
+import static org.taskgrid.core.routing.TestCluster.executorOn;
+import static org.taskgrid.core.routing.TestCluster.receiveOnce;
+import static org.taskgrid.core.routing.TestCluster.sleep;
+import static org.taskgrid.core.routing.TestCluster.startExecutor;
+import static org.taskgrid.core.routing.TestCluster.startRouter;
+import static org.taskgrid.core.routing.TestCluster.status;
+import static org.taskgrid.core.routing.TestCluster.takesWork;
+
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorRefResolver;
+import akka.actor.typed.receptionist.Receptionist;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.taskgrid.core.execution.Executor;
+import org.taskgrid.core.execution.Executor.Failure;
+import org.taskgrid.core.execution.Executor.PartFailed;
+import org.taskgrid.core.execution.Executor.PartOutcome;
+import org.taskgrid.core.execution.Executor.PartSucceeded;
+import org.taskgrid.core.routing.TestCluster.Node;
+
+/**
+ * The router when workers are missing or die: every test has a cluster of its own, since a crashed
+ * node stays in the others' view (unreachable, then downed) for seconds. A crash is
+ * {@code ActorSystem.terminate()} of a node whose Coordinated Shutdown does not run on terminate:
+ * it neither leaves the cluster nor drains, and the others find out through their failure detectors.
+ */
+class RouterFailoverTest {
+  private static final Duration NO_MORE = Duration.ofMillis(500);
+  private static final Duration STATUS_WAIT = Duration.ofSeconds(10);
+
+  private final TestCluster cluster = new TestCluster();
+
+  @AfterEach
+  void stopCluster() {
+    cluster.close();
+  }
+
+  @Test
+  void withNoExecutorListedAPartFailsAtOnce() {
+    Node gateway = cluster.gateway("");
+    cluster.awaitAllUp();
+    ActorRef<Router.Command> router = startRouter(gateway);
+    TestProbe<PartOutcome> client = TestProbe.create(gateway.system);
+
+    router.tell(sleep("alone", 100, 10_000, client.ref()));
+
+    PartFailed failed = client.expectMessageClass(PartFailed.class, Duration.ofSeconds(1));
+    assertEquals(Failure.NO_WORKERS, failed.failure(), failed::toString);
+    assertEquals("alone", failed.partId());
+    client.expectNoMessage(NO_MORE);
+    Router.Status status = status(gateway, router);
+    assertTrue(status.executors().isEmpty(), status::toString);
+    assertFalse(status.anyActive());
+  }
+
+  @Test
+  void thePartsOfACrashedWorkerAreAnsweredOnceByTheSurvivor() {
+    Node gateway = cluster.gateway("");
+    Node survivor = cluster.worker(false);
+    Node doomed = cluster.worker(true);
+    cluster.awaitAllUp();
+    startExecutor(survivor);
+    startExecutor(doomed);
+    ActorRef<Router.Command> router = startRouter(gateway);
+    TestProbe<PartOutcome> client = TestProbe.create(gateway.system);
+    awaitStatus(
+        gateway, router, STATUS_WAIT, "both executors with their capacity",
+        status -> takesWork(status, survivor) && takesWork(status, doomed));
+
+    int count = 8;
+    for (int i = 0; i < count; i++) {
+      router.tell(sleep("crash-" + i, 2_500, 20_000, client.ref()));
+    }
+    int lost = executorOn(status(gateway, router), doomed).inFlight();
+    assertTrue(lost > 0, "the doomed worker holds no part");
+
+    cluster.crash(doomed);
+
+    Map<String, PartOutcome> outcomes = receiveOnce(client, count, Duration.ofSeconds(20));
+    client.expectNoMessage(NO_MORE);
+    int secondAttempts = 0;
+    for (PartOutcome outcome : outcomes.values()) {
+      assertInstanceOf(PartSucceeded.class, outcome, outcome::toString);
+      assertEquals(survivor.name(), outcome.node(), outcome::toString);
+      if (outcome.attempt() == 2) {
+        secondAttempts++;
+      } else {
+        assertEquals(1, outcome.attempt(), outcome::toString);
+      }
+    }
+    assertEquals(lost, secondAttempts, "parts sent again after the crash");
+    Router.Status status = status(gateway, router);
+    assertEquals(count, executorOn(status, survivor).completed(), status::toString);
+    Router.ExecutorStatus gone = executorOn(status, doomed);
+    assertTrue(gone == null || !gone.state().equals("active"), status::toString);
+  }
+
+  @Test
+  void aPartWhoseWorkersKeepDyingFailsAfterMaxAttemptsWhileOthersSucceed() {
+    Node gateway = cluster.gateway("taskgrid.router.max-attempts = 2");
+    Node first = cluster.worker(true);
+    Node second = cluster.worker(true);
+    Node last = cluster.worker(false);
+    cluster.awaitAllUp();
+    ActorRef<Router.Command> router = startRouter(gateway);
+    TestProbe<PartOutcome> client = TestProbe.create(gateway.system);
+
+    // Each executor is listed only when the poison part is to go there next: no choice of target.
+    startExecutor(first);
+    awaitStatus(gateway, router, STATUS_WAIT, "the first executor", s -> takesWork(s, first));
+    router.tell(sleep("poison", 30_000, 40_000, client.ref()));
+    startExecutor(second);
+    awaitStatus(gateway, router, STATUS_WAIT, "the second executor", s -> takesWork(s, second));
+    assertEquals(1, executorOn(status(gateway, router), first).inFlight());
+
+    cluster.crash(first);
+    awaitStatus(
+        gateway, router, STATUS_WAIT, "the poison part sent to the second worker",
+        status -> executorOn(status, second).inFlight() == 1);
+    for (int i = 0; i < 3; i++) {
+      router.tell(sleep("meanwhile-" + i, 200, 10_000, client.ref()));
+    }
+    Map<String, PartOutcome> meanwhile = receiveOnce(client, 3, Duration.ofSeconds(10));
+    meanwhile.values().forEach(outcome -> assertSucceededOn(second, 1, outcome));
+
+    // Let the first crash be settled (downed, removed) before the next, as after a real crash;
+    // reachability that keeps changing would make the Split Brain Resolver down every node.
+    awaitStatus(
+        gateway, router, Duration.ofSeconds(15), "the first worker removed",
+        status -> executorOn(status, first) == null);
+    startExecutor(last);
+    awaitStatus(gateway, router, STATUS_WAIT, "the last executor", s -> takesWork(s, last));
+    assertEquals(1, executorOn(status(gateway, router), second).inFlight());
+
+    cluster.crash(second);
+    PartFailed poison = client.expectMessageClass(PartFailed.class, Duration.ofSeconds(10));
+    assertEquals("poison", poison.partId(), poison::toString);
+    assertEquals(Failure.WORKER_LOST, poison.failure(), poison::toString);
+    assertEquals(2, poison.attempt(), poison::toString);
+
+    for (int i = 0; i < 3; i++) {
+      router.tell(sleep("after-" + i, 200, 10_000, client.ref()));
+    }
+    Map<String, PartOutcome> after = receiveOnce(client, 3, Duration.ofSeconds(10));
+    after.values().forEach(outcome -> assertSucceededOn(last, 1, outcome));
+    client.expectNoMessage(NO_MORE);
+  }
+
+  @Test
+  void anAnswerOfASupersededAttemptIsDropped() {
+    Node gateway = cluster.gateway("");
+    Node lost = cluster.worker(true);
+    Node survivor = cluster.worker(false);
+    cluster.awaitAllUp();
+    ActorRef<Router.Command> router = startRouter(gateway);
+    TestProbe<PartOutcome> client = TestProbe.create(gateway.system);
+
+    // On the node that will be lost, an executor that the test plays: it answers when told to.
+    TestProbe<Executor.Command> played = TestProbe.create(lost.system);
+    lost.system.receptionist().tell(Receptionist.register(Executor.SERVICE_KEY, played.ref()));
+    awaitStatus(
+        gateway, router, STATUS_WAIT, "the played executor",
+        status -> executorOn(status, lost) != null);
+    router.tell(sleep("twice", 1_500, 20_000, client.ref()));
+    // Both from the router, so in this order; left unanswered, the capacity stays at one.
+    played.expectMessageClass(Executor.GetCapacity.class, Duration.ofSeconds(5));
+    Executor.RunPart first =
+        played.expectMessageClass(Executor.RunPart.class, Duration.ofSeconds(5));
+    assertEquals(1, first.attempt());
+    // The router's address for answers, as the gateway itself resolves it: it outlives the node.
+    String address = ActorRefResolver.get(lost.system).toSerializationFormat(first.replyTo());
+    ActorRef<PartOutcome> answers = ActorRefResolver.get(gateway.system).resolveActorRef(address);
+
+    startExecutor(survivor);
+    awaitStatus(gateway, router, STATUS_WAIT, "the survivor", s -> takesWork(s, survivor));
+    cluster.crash(lost);
+    awaitStatus(
+        gateway, router, STATUS_WAIT, "the part sent to the survivor",
+        status -> executorOn(status, survivor).inFlight() == 1);
+
+    // The first attempt answers after all, while the second one runs: too late.
+    answers.tell(new PartSucceeded("twice", 1, lost.name(), JSON.objectNode(), "late", 1));
+    client.expectNoMessage(Duration.ofMillis(200));
+
+    PartOutcome outcome = receiveOnce(client, 1, Duration.ofSeconds(10)).get("twice");
+    assertSucceededOn(survivor, 2, outcome);
+    // Answers after the part is done, of either attempt, are dropped as well.
+    answers.tell(new PartFailed("twice", 1, lost.name(), Failure.TASK_FAILED, "late", null));
+    answers.tell(new PartSucceeded("twice", 2, survivor.name(), JSON.objectNode(), "again", 1));
+    client.expectNoMessage(NO_MORE);
+    assertEquals(1, executorOn(status(gateway, router), survivor).completed());
+  }
+
+  private static void assertSucceededOn(Node node, int attempt, PartOutcome outcome) {
+    assertInstanceOf(PartSucceeded.class, outcome, () -> String.valueOf(outcome));
+    assertEquals(node.name(), outcome.node(), outcome::toString);
+    assertEquals(attempt, outcome.attempt(), outcome::toString);
+  }
+}

@@ -1,0 +1,331 @@
+package org.taskgrid.core.routing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import akka.actor.Address;
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Down;
+import akka.cluster.typed.Join;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.stream.StreamSupport;
+import org.taskgrid.core.NodeConfig;
+import org.taskgrid.core.execution.Executor;
+import org.taskgrid.core.execution.ExecutorSettings;
+import org.taskgrid.core.task.TaskRegistry;
+
+/**
+ * Cluster nodes in this JVM, each a real ActorSystem over Artery TCP on 127.0.0.1 and a free port,
+ * with failure detection made fast. The first node started joins itself, the others join it.
+ * {@link #close()} terminates every node still running.
+ */
+final class TestCluster implements AutoCloseable {
+
+  /** The longest wait for the nodes to see each other Up. */
+  static final Duration UP_TIMEOUT = Duration.ofSeconds(20);
+
+  static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  private static final String BASE =
+      """
+      akka.remote.artery.canonical.hostname = "127.0.0.1"
+      akka.remote.artery.canonical.port = 0
+      akka.cluster.failure-detector.acceptable-heartbeat-pause = 1s
+      akka.cluster.failure-detector.heartbeat-interval = 200ms
+      akka.cluster.split-brain-resolver.stable-after = 2s
+      akka.coordinated-shutdown.exit-jvm = off
+      akka.coordinated-shutdown.terminate-actor-system = on
+      # Several clusters in one JVM: each node its own JMX bean, no warning about the name taken.
+      akka.cluster.jmx.multi-mbeans-in-same-jvm = on
+      """;
+
+  /**
+   * terminate() without Coordinated Shutdown: no leaving, no draining. The remoting would still
+   * wait up to a second for its peers to acknowledge a goodbye that a killed JVM never sends.
+   */
+  private static final String CRASHABLE =
+      """
+      akka.coordinated-shutdown.run-by-actor-system-terminate = off
+      akka.remote.artery.advanced.shutdown-flush-timeout = 100ms
+      """;
+
+  /** One node: its system, a testkit on it, its cluster address. */
+  static final class Node {
+    final ActorSystem<Void> system;
+    final ActorTestKit testKit;
+    final Address address;
+
+    Node(ActorSystem<Void> system) {
+      this.system = system;
+      this.testKit = ActorTestKit.create(system);
+      this.address = Cluster.get(system).selfMember().address();
+    }
+
+    /** The address as the executor names it in its answers. */
+    String name() {
+      return address.toString();
+    }
+
+    Config config() {
+      return system.settings().config();
+    }
+  }
+
+  private final List<Node> nodes = new ArrayList<>();
+  private final List<Address> crashed = new ArrayList<>();
+
+  /** A gateway: role {@code gateway}, leaves gracefully when terminated. */
+  Node gateway(String extraConfig) {
+    return start("gateway", false, extraConfig);
+  }
+
+  /**
+   * A worker node (role {@code worker}) with no executor yet.
+   *
+   * @param crashable when true, {@link #crash} stops it without leaving the cluster or telling
+   *     anyone, as a killed JVM would
+   */
+  Node worker(boolean crashable) {
+    return start("worker", crashable, "");
+  }
+
+  private Node start(String role, boolean crashable, String extraConfig) {
+    Config overrides =
+        ConfigFactory.parseString(
+            BASE
+                + "akka.cluster.roles = [\"" + role + "\"]\n"
+                + (crashable ? CRASHABLE : "")
+                + extraConfig);
+    Config config = NodeConfig.load(Map.of(), overrides);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM_NAME, config);
+    Node node;
+    try {
+      node = new Node(system);
+    } catch (RuntimeException e) {
+      system.terminate();
+      throw e;
+    }
+    Address seed = nodes.isEmpty() ? node.address : nodes.get(0).address;
+    nodes.add(node);
+    Cluster.get(node.system).manager().tell(Join.create(seed));
+    return node;
+  }
+
+  /** Waits until every running node sees every running node Up. */
+  void awaitAllUp() {
+    await(
+        UP_TIMEOUT,
+        "every node Up",
+        () ->
+            nodes.stream()
+                .allMatch(
+                    node -> {
+                      var members =
+                          StreamSupport.stream(
+                                  Cluster.get(node.system).state().getMembers().spliterator(), false)
+                              .toList();
+                      return members.size() == nodes.size()
+                          && members.stream().allMatch(m -> m.status() == MemberStatus.up());
+                    }));
+  }
+
+  /** Starts an executor on a worker and lists it with the Receptionist, as {@code Worker} does. */
+  static ActorRef<Executor.Command> startExecutor(Node worker) {
+    ActorRef<Executor.Command> executor =
+        worker.testKit.spawn(
+            Executor.create(
+                TaskRegistry.load(worker.system),
+                ExecutorSettings.fromConfig(worker.config()),
+                worker.name()));
+    worker.system.receptionist().tell(Receptionist.register(Executor.SERVICE_KEY, executor));
+    return executor;
+  }
+
+  /** Waits until the node's Receptionist lists exactly the executors that pass the test. */
+  static void awaitListing(
+      Node node, Duration max, String what, Predicate<Set<ActorRef<Executor.Command>>> test) {
+    TestProbe<Receptionist.Listing> probe = TestProbe.create(node.system);
+    try {
+      await(
+          max,
+          what,
+          () -> {
+            node.system.receptionist().tell(Receptionist.find(Executor.SERVICE_KEY, probe.ref()));
+            return test.test(
+                probe.receiveMessage(Duration.ofSeconds(3))
+                    .getAllServiceInstances(Executor.SERVICE_KEY));
+          });
+    } finally {
+      probe.stop();
+    }
+  }
+
+  /** Spawns a router on a gateway, with the settings of the gateway's config. */
+  static ActorRef<Router.Command> startRouter(Node gateway) {
+    return gateway.testKit.spawn(Router.create(RouterSettings.fromConfig(gateway.config())));
+  }
+
+  /** The router's view, asked once. */
+  static Router.Status status(Node gateway, ActorRef<Router.Command> router) {
+    TestProbe<Router.Status> probe = TestProbe.create(gateway.system);
+    router.tell(new Router.GetStatus(probe.ref()));
+    Router.Status status = probe.receiveMessage(Duration.ofSeconds(3));
+    probe.stop();
+    return status;
+  }
+
+  /** Asks the router until its view passes the test; fails after {@code max}. */
+  static Router.Status awaitStatus(
+      Node gateway, ActorRef<Router.Command> router, Duration max, String what,
+      Predicate<Router.Status> test) {
+    long deadline = System.nanoTime() + max.toNanos();
+    Router.Status last;
+    do {
+      last = status(gateway, router);
+      if (test.test(last)) {
+        return last;
+      }
+      pause(50);
+    } while (System.nanoTime() < deadline);
+    return fail("router never showed " + what + " within " + max + "; last status " + last);
+  }
+
+  /** The executor the router sees on a node, if any. */
+  static Router.ExecutorStatus executorOn(Router.Status status, Node node) {
+    return status.executors().stream()
+        .filter(executor -> executor.node().equals(node.name()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** Whether the router sees the node's executor in that state. */
+  static boolean isIn(Router.Status status, Node node, String state) {
+    Router.ExecutorStatus executor = executorOn(status, node);
+    return executor != null && executor.state().equals(state);
+  }
+
+  /** Whether the router sends the node's executor work, and knows it has more than one slot. */
+  static boolean takesWork(Router.Status status, Node worker) {
+    Router.ExecutorStatus executor = executorOn(status, worker);
+    return executor != null && executor.state().equals("active") && executor.capacity() > 1;
+  }
+
+  /** Stops a crashable node abruptly: no leaving, no draining. */
+  void crash(Node node) {
+    nodes.remove(node);
+    crashed.add(node.address);
+    node.system.terminate();
+    try {
+      node.system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      fail("node " + node.name() + " did not stop within 10 s", e);
+    }
+  }
+
+  /**
+   * Terminates every node still running, all at once, and waits (bounded) for their end. Crashed
+   * nodes that may not be downed yet are downed first, as an operator would: the others could not
+   * leave while one is unreachable.
+   */
+  @Override
+  public void close() {
+    if (!nodes.isEmpty() && !crashed.isEmpty()) {
+      Cluster first = Cluster.get(nodes.get(0).system);
+      crashed.forEach(address -> first.manager().tell(new Down(address)));
+      try {
+        await(
+            Duration.ofSeconds(5),
+            "crashed nodes downed",
+            () ->
+                StreamSupport.stream(first.state().getMembers().spliterator(), false)
+                    .noneMatch(
+                        member ->
+                            crashed.contains(member.address())
+                                && member.status() != MemberStatus.down()));
+      } catch (AssertionError e) {
+        // Terminate anyway; leaving takes longer then.
+      }
+    }
+    crashed.clear();
+    List<CompletableFuture<?>> ends = new ArrayList<>();
+    for (Node node : nodes) {
+      node.system.terminate();
+      ends.add(node.system.getWhenTerminated().toCompletableFuture());
+    }
+    nodes.clear();
+    try {
+      CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("some node did not stop within 20 s", e);
+    }
+  }
+
+  /** A part that sleeps on a worker's blocking pool. */
+  static Router.Submit sleep(
+      String partId, long millis, long timeoutMillis, ActorRef<Executor.PartOutcome> replyTo) {
+    return new Router.Submit(
+        partId, "sleep", JSON.objectNode().put("millis", millis), timeoutMillis, replyTo);
+  }
+
+  /**
+   * Receives answers until {@code count} parts have one; fails on a second answer for a part and
+   * when the answers do not all come within {@code max}.
+   */
+  static Map<String, Executor.PartOutcome> receiveOnce(
+      TestProbe<Executor.PartOutcome> probe, int count, Duration max) {
+    Map<String, Executor.PartOutcome> byPart = new LinkedHashMap<>();
+    long deadline = System.nanoTime() + max.toNanos();
+    while (byPart.size() < count) {
+      long left = deadline - System.nanoTime();
+      Executor.PartOutcome outcome;
+      try {
+        outcome = probe.receiveMessage(Duration.ofNanos(Math.max(1, left)));
+      } catch (AssertionError e) {
+        return fail(
+            "only " + byPart.size() + " of " + count + " answers within " + max + ": " + byPart, e);
+      }
+      Executor.PartOutcome first = byPart.putIfAbsent(outcome.partId(), outcome);
+      if (first != null) {
+        fail("two answers for part " + outcome.partId() + ": " + first + " and " + outcome);
+      }
+    }
+    return byPart;
+  }
+
+  static void await(Duration max, String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("no " + what + " within " + max);
+      }
+      pause(50);
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
