@@ -216,7 +216,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
       return this;
     }
     if (parts.containsKey(submit.partId())) {
-      getContext().getLog().warn("Ignoring a second submission of part {}", submit.partId());
+      submit.replyTo().tell(failure(submit, 0, Failure.INVALID_INPUT, "part " + submit.partId() + " is in flight already"));
       return this;
     }
     Part part = new Part(submit, System.nanoTime() + submit.timeoutMillis() * 1_000_000);

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.taskgrid.core.task.Mode;
 import org.taskgrid.core.execution.Executor;
 import org.taskgrid.core.execution.Executor.Failure;
 import org.taskgrid.core.execution.Executor.PartFailed;
@@ -153,9 +154,10 @@ class RouterTest {
         new Router.Submit(
             "too-many-rounds", "sha256",
             JSON.objectNode().put("text", "abc").put("rounds", 100_000_001L),
-            10_000, client.ref()));
+            Mode.PROCESS, 10_000, client.ref()));
     router.tell(
-        new Router.Submit("no-such-task", "no-such-task", JSON.objectNode(), 10_000, client.ref()));
+        new Router.Submit(
+            "no-such-task", "no-such-task", JSON.objectNode(), Mode.PROCESS, 10_000, client.ref()));
 
     Map<String, PartOutcome> outcomes = receiveOnce(client, 2, Duration.ofSeconds(5));
     client.expectNoMessage(NO_MORE);

@@ -30,6 +30,7 @@ import java.util.stream.StreamSupport;
 import org.taskgrid.core.NodeConfig;
 import org.taskgrid.core.execution.Executor;
 import org.taskgrid.core.execution.ExecutorSettings;
+import org.taskgrid.core.task.Mode;
 import org.taskgrid.core.task.TaskRegistry;
 
 /**
@@ -178,9 +179,18 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
-  /** Spawns a router on a gateway, with the settings of the gateway's config. */
+  /**
+   * Spawns a router on a gateway, with the settings of the gateway's config, and the gateway's
+   * own executor for thread and async parts (not listed: the gateway takes no process work).
+   */
   static ActorRef<Router.Command> startRouter(Node gateway) {
-    return gateway.testKit.spawn(Router.create(RouterSettings.fromConfig(gateway.config())));
+    ActorRef<Executor.Command> local =
+        gateway.testKit.spawn(
+            Executor.create(
+                TaskRegistry.load(gateway.system),
+                ExecutorSettings.fromConfig(gateway.config()),
+                gateway.name()));
+    return gateway.testKit.spawn(Router.create(RouterSettings.fromConfig(gateway.config()), local));
   }
 
   /** The router's view, asked once. */
@@ -282,7 +292,7 @@ final class TestCluster implements AutoCloseable {
   static Router.Submit sleep(
       String partId, long millis, long timeoutMillis, ActorRef<Executor.PartOutcome> replyTo) {
     return new Router.Submit(
-        partId, "sleep", JSON.objectNode().put("millis", millis), timeoutMillis, replyTo);
+        partId, "sleep", JSON.objectNode().put("millis", millis), Mode.PROCESS, timeoutMillis, replyTo);
   }
 
   /**
