@@ -2,7 +2,10 @@ package org.taskgrid.gateway;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
 import akka.actor.typed.Props;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
@@ -47,7 +50,7 @@ public final class Gateway {
     String node = cluster.selfMember().address().toString();
     ActorRef<Executor.Command> executor =
         system.systemActorOf(
-            Executor.create(registry, ExecutorSettings.fromConfig(config), node),
+            restartOnFailure(Executor.create(registry, ExecutorSettings.fromConfig(config), node)),
             "executor",
             Props.empty());
     // In the embedded default the gateway is its own worker: its executor takes process work too.
@@ -56,12 +59,15 @@ public final class Gateway {
     }
     ActorRef<Router.Command> router =
         system.systemActorOf(
-            Router.create(RouterSettings.fromConfig(config), executor), "router", Props.empty());
+            restartOnFailure(Router.create(RouterSettings.fromConfig(config), executor)),
+            "router",
+            Props.empty());
 
     Admission admission = Admission.fromConfig(config);
     JobSettings jobSettings = JobSettings.fromConfig(config);
     ActorRef<JobManager.Command> jobs =
-        system.systemActorOf(JobManager.create(router, admission, jobSettings), "jobs", Props.empty());
+        system.systemActorOf(
+            restartOnFailure(JobManager.create(router, admission, jobSettings)), "jobs", Props.empty());
 
     Route route =
         HttpApi.route(
@@ -74,5 +80,10 @@ public final class Gateway {
         .newServerAt(settings.host(), settings.port())
         .bind(route)
         .thenApply(binding -> binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system));
+  }
+
+  /** A bug in one message must not leave the node serving without the actor: start it afresh. */
+  private static <T> Behavior<T> restartOnFailure(Behavior<T> behavior) {
+    return Behaviors.supervise(behavior).onFailure(SupervisorStrategy.restart());
   }
 }

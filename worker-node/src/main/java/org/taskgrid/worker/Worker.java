@@ -5,6 +5,7 @@ import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.receptionist.Receptionist;
@@ -36,10 +37,13 @@ public final class Worker {
                 String node = cluster.selfMember().address().toString();
                 ActorRef<Executor.Command> executor =
                     context.spawn(
-                        Executor.create(
-                            TaskRegistry.load(system),
-                            ExecutorSettings.fromConfig(system.settings().config()),
-                            node),
+                        // A bug in one message must not leave an Up node without its executor.
+                        Behaviors.supervise(
+                                Executor.create(
+                                    TaskRegistry.load(system),
+                                    ExecutorSettings.fromConfig(system.settings().config()),
+                                    node))
+                            .onFailure(SupervisorStrategy.restart()),
                         "executor");
                 system.receptionist().tell(Receptionist.register(Executor.SERVICE_KEY, executor));
                 drainOnShutdown(system, executor, settings);

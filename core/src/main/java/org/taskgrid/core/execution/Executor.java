@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -58,7 +59,17 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       long timeoutMillis,
       int attempt,
       ActorRef<PartOutcome> replyTo)
-      implements Command, CborSerializable {}
+      implements Command, CborSerializable {
+    public RunPart {
+      Objects.requireNonNull(partId, "partId");
+      Objects.requireNonNull(task, "task");
+      Objects.requireNonNull(mode, "mode");
+      Objects.requireNonNull(replyTo, "replyTo");
+      if (timeoutMillis < 1 || attempt < 1) {
+        throw new IllegalArgumentException("timeoutMillis and attempt must be positive");
+      }
+    }
+  }
 
   /** The answer to {@link RunPart}. */
   public sealed interface PartOutcome extends CborSerializable {

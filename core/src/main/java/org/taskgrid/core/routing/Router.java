@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.StreamSupport;
@@ -55,7 +56,17 @@ public final class Router extends AbstractBehavior<Router.Command> {
       Mode mode,
       long timeoutMillis,
       ActorRef<Executor.PartOutcome> replyTo)
-      implements Command {}
+      implements Command {
+    public Submit {
+      Objects.requireNonNull(partId, "partId");
+      Objects.requireNonNull(task, "task");
+      Objects.requireNonNull(mode, "mode");
+      Objects.requireNonNull(replyTo, "replyTo");
+      if (timeoutMillis < 1) {
+        throw new IllegalArgumentException("timeoutMillis must be positive");
+      }
+    }
+  }
 
   /** Stop a part: it is answered {@link Failure#CANCELLED}, on its executor if it has one. */
   public record Cancel(String partId) implements Command {}
