@@ -22,11 +22,17 @@ public final class Admission {
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
   private int inFlight;
 
-  /** A job's standing request for slots; slots reach it through {@code onGranted}. */
+  /**
+   * A job's standing request for slots. A slot granted later is announced through
+   * {@code onGranted} and is the job's once it {@link #claim claims} it; one still unclaimed when
+   * the job {@link #withdraw withdraws} goes back, so a job that ends before it reads the
+   * announcement takes no slot with it.
+   */
   public static final class JobWaiter {
     private final IntConsumer onGranted;
     private int wanted;
     private boolean queued;
+    private int unclaimed;
 
     public JobWaiter(IntConsumer onGranted) {
       this.onGranted = onGranted;
@@ -88,12 +94,33 @@ public final class Admission {
     return now;
   }
 
-  /** The job wants no more slots (it ended, or has nothing left to dispatch). */
-  public synchronized void withdraw(JobWaiter waiter) {
-    waiter.wanted = 0;
-    if (waiter.queued) {
-      waiter.queued = false;
-      queue.remove(waiter);
+  /**
+   * Takes up to {@code announced} slots that {@code onGranted} announced: returns how many are
+   * still the job's (none once it withdrew, as they went back then).
+   */
+  public synchronized int claim(JobWaiter waiter, int announced) {
+    int claimed = Math.max(0, Math.min(announced, waiter.unclaimed));
+    waiter.unclaimed -= claimed;
+    return claimed;
+  }
+
+  /**
+   * The job wants no more slots (it ended, or has nothing left to dispatch); slots announced to
+   * it but not yet claimed go back.
+   */
+  public void withdraw(JobWaiter waiter) {
+    int unclaimed;
+    synchronized (this) {
+      waiter.wanted = 0;
+      if (waiter.queued) {
+        waiter.queued = false;
+        queue.remove(waiter);
+      }
+      unclaimed = waiter.unclaimed;
+      waiter.unclaimed = 0;
+    }
+    if (unclaimed > 0) {
+      release(unclaimed);
     }
   }
 
@@ -111,6 +138,7 @@ public final class Admission {
           if (job.queued) {
             queue.add(job);
           }
+          job.unclaimed++;
           job.onGranted.accept(1);
         } else {
           @SuppressWarnings("unchecked")

@@ -124,7 +124,8 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(SlotsGranted.class, granted -> onSlots(granted.slots()))
+        // A slot announced before the job withdrew went back then: claim what is still ours.
+        .onMessage(SlotsGranted.class, granted -> onSlots(admission.claim(waiter, granted.slots())))
         .onMessage(OutcomeReceived.class, this::onOutcome)
         .onMessage(CapacityRead.class, this::onCapacity)
         .onMessageEquals(Tick.PUBLISH, this::onPublish)
