@@ -64,7 +64,7 @@ public final class Admission {
         inFlight++;
         return Optional.of(CompletableFuture.completedFuture(null));
       }
-      if (queue.size() >= maxQueued) {
+      if (!queueHasRoom()) {
         return Optional.empty();
       }
       CompletableFuture<Void> slot = new CompletableFuture<>();
@@ -75,7 +75,15 @@ public final class Admission {
 
   /** Whether a new job may start: a slot is free or the queue has room for it. */
   public synchronized boolean admitsJob() {
-    return inFlight < maxInFlight || queue.size() < maxQueued;
+    return inFlight < maxInFlight || queueHasRoom();
+  }
+
+  /** Callers that stopped waiting (timed out) are not waiting: they leave the queue when full. */
+  private boolean queueHasRoom() {
+    if (queue.size() >= maxQueued) {
+      queue.removeIf(waiter -> waiter instanceof CompletableFuture<?> call && call.isDone());
+    }
+    return queue.size() < maxQueued;
   }
 
   /**
