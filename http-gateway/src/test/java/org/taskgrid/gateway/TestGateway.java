@@ -143,6 +143,15 @@ public final class TestGateway implements BeforeAllCallback, AfterAllCallback {
     return send(request(pathAndQuery).GET());
   }
 
+  public HttpResult delete(String pathAndQuery) throws IOException, InterruptedException {
+    return send(request(pathAndQuery).DELETE());
+  }
+
+  /** The client the helpers use, for what they do not cover (streams, many calls at once). */
+  public HttpClient client() {
+    return client;
+  }
+
   /** POSTs a JSON body as {@code application/json}. */
   public HttpResult post(String pathAndQuery, String json) throws IOException, InterruptedException {
     return post(pathAndQuery, "application/json", json.getBytes(StandardCharsets.UTF_8));

@@ -30,11 +30,17 @@ public final class Admission {
   /** A call waiting for its one slot; it stops waiting when its future completes otherwise. */
   private record CallWaiter(CompletableFuture<Void> slot) implements Waiter {}
 
-  /** A job's standing request for slots; slots reach it through {@code onGranted}. */
+  /**
+   * A job's standing request for slots. A slot granted later is announced through
+   * {@code onGranted} and is the job's once it {@link #claim claims} it; one still unclaimed when
+   * the job {@link #withdraw withdraws} goes back, so a job that ends before it reads the
+   * announcement takes no slot with it.
+   */
   public static final class JobWaiter implements Waiter {
     private final IntConsumer onGranted;
     private int wanted;
     private boolean queued;
+    private int unclaimed;
 
     public JobWaiter(IntConsumer onGranted) {
       this.onGranted = onGranted;
@@ -66,7 +72,7 @@ public final class Admission {
         inFlight++;
         return Optional.of(CompletableFuture.completedFuture(null));
       }
-      if (queue.size() + reservedJobs >= maxQueued) {
+      if (!queueHasRoom()) {
         return Optional.empty();
       }
       CompletableFuture<Void> slot = new CompletableFuture<>();
@@ -80,8 +86,7 @@ public final class Admission {
    * then counts as waiting until its coordinator {@link #claimReservation() claims} its place.
    */
   public synchronized boolean reserveJob() {
-    int waiting = queue.size() + reservedJobs;
-    if ((inFlight < maxInFlight && waiting == 0) || waiting < maxQueued) {
+    if ((inFlight < maxInFlight && queue.isEmpty() && reservedJobs == 0) || queueHasRoom()) {
       reservedJobs++;
       return true;
     }
@@ -93,6 +98,14 @@ public final class Admission {
     if (reservedJobs > 0) {
       reservedJobs--;
     }
+  }
+
+  /** Callers that stopped waiting (timed out) are not waiting: they leave the queue when full. */
+  private boolean queueHasRoom() {
+    if (queue.size() + reservedJobs >= maxQueued) {
+      queue.removeIf(waiter -> waiter instanceof CallWaiter call && call.slot().isDone());
+    }
+    return queue.size() + reservedJobs < maxQueued;
   }
 
   /**
@@ -111,12 +124,33 @@ public final class Admission {
     return now;
   }
 
-  /** The job wants no more slots (it ended, or has nothing left to dispatch). */
-  public synchronized void withdraw(JobWaiter waiter) {
-    waiter.wanted = 0;
-    if (waiter.queued) {
-      waiter.queued = false;
-      queue.remove(waiter);
+  /**
+   * Takes up to {@code announced} slots that {@code onGranted} announced: returns how many are
+   * still the job's (none once it withdrew, as they went back then).
+   */
+  public synchronized int claim(JobWaiter waiter, int announced) {
+    int claimed = Math.max(0, Math.min(announced, waiter.unclaimed));
+    waiter.unclaimed -= claimed;
+    return claimed;
+  }
+
+  /**
+   * The job wants no more slots (it ended, or has nothing left to dispatch); slots announced to
+   * it but not yet claimed go back.
+   */
+  public void withdraw(JobWaiter waiter) {
+    int unclaimed;
+    synchronized (this) {
+      waiter.wanted = 0;
+      if (waiter.queued) {
+        waiter.queued = false;
+        queue.remove(waiter);
+      }
+      unclaimed = waiter.unclaimed;
+      waiter.unclaimed = 0;
+    }
+    if (unclaimed > 0) {
+      release(unclaimed);
     }
   }
 
@@ -134,6 +168,7 @@ public final class Admission {
           if (job.queued) {
             queue.add(job);
           }
+          job.unclaimed++;
           job.onGranted.accept(1);
         } else if (next instanceof CallWaiter call && !call.slot().isDone()) {
           inFlight++;

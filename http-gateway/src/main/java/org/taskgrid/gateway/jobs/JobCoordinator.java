@@ -53,8 +53,10 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
     REFRESH_WINDOW
   }
 
+  /** @param createdAt when the job was accepted (ISO-8601), as its views show it throughout */
   public static Behavior<Command> create(
       String id,
+      String createdAt,
       JobSpec spec,
       ActorRef<Router.Command> router,
       Admission admission,
@@ -64,7 +66,8 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
         context ->
             Behaviors.withTimers(
                 timers ->
-                    new JobCoordinator(context, timers, id, spec, router, admission, manager, settings)));
+                    new JobCoordinator(
+                        context, timers, id, createdAt, spec, router, admission, manager, settings)));
   }
 
   private final String id;
@@ -75,7 +78,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
   private final JobSettings settings;
   private final ActorRef<Executor.PartOutcome> outcomeAdapter;
   private final Admission.JobWaiter waiter;
-  private final String createdAt = Instant.now().toString();
+  private final String createdAt;
   private final JsonNode[] results;
   private final Map<String, Integer> inFlight = new HashMap<>();
   private final List<JobView.PartError> errors = new ArrayList<>();
@@ -90,6 +93,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       String id,
+      String createdAt,
       JobSpec spec,
       ActorRef<Router.Command> router,
       Admission admission,
@@ -97,6 +101,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
       JobSettings settings) {
     super(context);
     this.id = id;
+    this.createdAt = createdAt;
     this.spec = spec;
     this.router = router;
     this.admission = admission;
@@ -120,7 +125,8 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(SlotsGranted.class, granted -> onSlots(granted.slots()))
+        // A slot announced before the job withdrew went back then: claim what is still ours.
+        .onMessage(SlotsGranted.class, granted -> onSlots(admission.claim(waiter, granted.slots())))
         .onMessage(OutcomeReceived.class, this::onOutcome)
         .onMessage(CapacityRead.class, this::onCapacity)
         .onMessageEquals(Tick.PUBLISH, this::onPublish)

@@ -123,17 +123,19 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       return this;
     }
     String id = UUID.randomUUID().toString();
+    String createdAt = Instant.now().toString();
     ActorRef<JobCoordinator.Command> coordinator =
         getContext()
             .spawn(
-                JobCoordinator.create(id, start.spec(), router, admission, getContext().getSelf(), settings),
+                JobCoordinator.create(
+                    id, createdAt, start.spec(), router, admission, getContext().getSelf(), settings),
                 "job-" + id);
     running.put(id, coordinator);
     views.put(
         id,
         new JobView(
             id, start.spec().task().name(), start.spec().mode().wireName(), JobView.RUNNING,
-            start.spec().inputs().size(), 0, 0, 0, null, List.of(), Instant.now().toString(), null));
+            start.spec().inputs().size(), 0, 0, 0, null, List.of(), createdAt, null));
     start.replyTo().tell(Optional.of(id));
     return this;
   }
