@@ -12,16 +12,15 @@ import sun.misc.Signal;
 public final class ShutdownSignals {
   private ShutdownSignals() {}
 
-  /** Why Coordinated Shutdown ran: the process was told to stop. */
-  public enum SignalReceived implements CoordinatedShutdown.Reason {
-    INSTANCE
-  }
+  /** Why Coordinated Shutdown ran: the process was told to stop, by this signal. */
+  public record SignalReceived(String signal) implements CoordinatedShutdown.Reason {}
 
   public static void install(ActorSystem<?> system) {
     for (String name : List.of("TERM", "INT")) {
       Signal.handle(
           new Signal(name),
-          signal -> CoordinatedShutdown.get(system).run(SignalReceived.INSTANCE));
+          signal ->
+              CoordinatedShutdown.get(system).run(new SignalReceived("SIG" + signal.getName())));
     }
   }
 }

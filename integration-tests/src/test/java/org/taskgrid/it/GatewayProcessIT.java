@@ -107,7 +107,7 @@ class GatewayProcessIT {
     // SIGTERM runs Coordinated Shutdown in full, and the JVM then exits 0 (not 143).
     assertEquals(0, exitCode, "exit code after SIGTERM" + gateway.tail());
     assertTrue(
-        log.contains("Running CoordinatedShutdown with reason [SignalReceived]"),
+        log.contains("Running CoordinatedShutdown with reason [SignalReceived[signal=SIGTERM]]"),
         "no Coordinated Shutdown in the log" + gateway.tail());
     assertTrue(log.contains("Exiting completed"), "the node did not leave the cluster" + gateway.tail());
     assertFalse(log.contains(" ERROR "), "an ERROR in the log" + gateway.tail());

@@ -56,7 +56,7 @@ class WorkerJoinIT {
       int exitCode = worker.terminate(Duration.ofSeconds(20));
       assertEquals(0, exitCode, "the worker's exit code after SIGTERM" + worker.tail());
       assertTrue(
-          worker.log().contains("Running CoordinatedShutdown with reason [SignalReceived]"),
+          worker.log().contains("Running CoordinatedShutdown with reason [SignalReceived[signal=SIGTERM]]"),
           "no Coordinated Shutdown in the worker's log" + worker.tail());
       // It left: the gateway saw it go, rather than finding it unreachable.
       gateway.awaitLog("Exiting confirmed [" + workerAddress + "]", Duration.ofSeconds(10));

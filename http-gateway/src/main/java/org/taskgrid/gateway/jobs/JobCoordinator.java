@@ -25,13 +25,11 @@ import org.taskgrid.gateway.admission.Admission;
 /**
  * Runs one job: dispatches its parts through the router within a bounded window (the slots that
  * admission control grants it, at most what the workers can run), gathers their results, and
- * merges them or keeps them in input order. Stops dispatching at the first part that fails for
- * good (the job fails) or when cancelled; reports progress to the {@link JobManager} at most once
- * per progress interval, and its final state once.
+ * merges them or keeps them in input order. At the first part that fails for good (the job
+ * fails) or when cancelled, it cancels the parts in flight and ends. It reports progress to the
+ * {@link JobManager} at most once per progress interval, and its final state once.
  */
 public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Command> {
-  /** How many failed parts a job records in {@code errors}; the count goes on in {@code failed}. */
-  private static final int MAX_ERRORS = 100;
   private static final Duration WINDOW_REFRESH = Duration.ofSeconds(1);
 
   /** What a coordinator is told. */
@@ -161,12 +159,13 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
     } else {
       Executor.PartFailed partFailed = (Executor.PartFailed) outcome;
       failed++;
-      if (errors.size() < MAX_ERRORS) {
-        errors.add(new JobView.PartError(index, partFailed.failure().code(), partFailed.message()));
-      }
+      errors.add(new JobView.PartError(index, partFailed.failure().code(), partFailed.message()));
+      // The job has failed: its other parts would only cost, so they stop now.
+      cancelInFlight();
+      return finish(JobView.FAILED);
     }
     if (inFlight.isEmpty() && !dispatching()) {
-      return finish(failed > 0 ? JobView.FAILED : JobView.SUCCEEDED);
+      return finish(JobView.SUCCEEDED);
     }
     askForSlots();
     return this;
@@ -192,12 +191,16 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
   }
 
   private Behavior<Command> onCancel() {
+    cancelInFlight();
+    return finish(JobView.CANCELLED);
+  }
+
+  private void cancelInFlight() {
     for (String partId : inFlight.keySet()) {
       router.tell(new Router.Cancel(partId));
     }
     admission.release(inFlight.size());
     inFlight.clear();
-    return finish(JobView.CANCELLED);
   }
 
   /** Whether parts remain to dispatch: none once a part failed for good. */
