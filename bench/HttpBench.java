@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 public class HttpBench {
   private static final HttpClient CLIENT =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private static final Pattern RESULT = Pattern.compile("\"result\":(\\d+)");
 
   public static void main(String[] args) throws Exception {
