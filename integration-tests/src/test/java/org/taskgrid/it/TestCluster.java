@@ -155,10 +155,15 @@ final class TestCluster implements AutoCloseable {
       worker.process().awaitLog(upLine(worker), START_TIMEOUT);
     }
     Set<String> addresses = live.stream().map(Worker::address).collect(Collectors.toSet());
+    // The router counts an executor as one slot until the executor tells its capacity (64 blocking
+    // slots and one per core by default): work sent before that would all go to the others.
     awaitView(
-        "exactly the executors of " + new TreeSet<>(addresses) + ", all active",
+        "exactly the executors of " + new TreeSet<>(addresses) + ", all active, their capacity known",
         START_TIMEOUT,
-        view -> activeExecutors(view).equals(addresses) && executors(view).size() == addresses.size());
+        view ->
+            activeExecutors(view).equals(addresses)
+                && executors(view).size() == addresses.size()
+                && executors(view).values().stream().allMatch(executor -> executor.path("capacity").asInt() > 1));
     return List.copyOf(live);
   }
 
