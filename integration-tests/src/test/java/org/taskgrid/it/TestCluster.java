@@ -209,7 +209,8 @@ final class TestCluster implements AutoCloseable {
   /** Each member's status ({@code up}, {@code unreachable}, ...) by address. */
   static Map<String, String> members(JsonNode view) {
     Map<String, String> members = new LinkedHashMap<>();
-    view.path("members").forEach(member -> members.put(member.path("address").asText(), member.path("status").asText()));
+    view.path("members")
+        .forEach(member -> members.put(member.path("address").asText(), member.path("status").asText()));
     return members;
   }
 
@@ -240,7 +241,12 @@ final class TestCluster implements AutoCloseable {
     awaitView(
         "parts in flight on " + worker.address(),
         timeout,
-        view -> executors(view).getOrDefault(worker.address(), MissingNode.getInstance()).path("inFlight").asInt() > 0);
+        view ->
+            executors(view)
+                    .getOrDefault(worker.address(), MissingNode.getInstance())
+                    .path("inFlight")
+                    .asInt()
+                > 0);
   }
 
   /** The gateway's log and every worker's, for a failure message. */

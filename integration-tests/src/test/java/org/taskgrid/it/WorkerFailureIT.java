@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -164,8 +165,11 @@ class WorkerFailureIT {
             "the frozen worker's executor unreachable",
             Duration.ofSeconds(15),
             view ->
-                TestCluster.executors(view).containsKey(frozen.address())
-                    && TestCluster.executors(view).get(frozen.address()).path("state").asText().equals("unreachable"));
+                TestCluster.executors(view)
+                    .getOrDefault(frozen.address(), MissingNode.getInstance())
+                    .path("state")
+                    .asText()
+                    .equals("unreachable"));
         replies = calls.await();
         assertTrue(frozen.process().isAlive(), "the frozen worker died while stopped" + frozen.process().tail());
         // ...then the Split Brain Resolver downs it, still frozen, and the cluster removes it.
