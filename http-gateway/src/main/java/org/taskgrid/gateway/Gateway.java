@@ -43,8 +43,11 @@ public final class Gateway {
     Config config = system.settings().config();
     GatewaySettings settings = GatewaySettings.fromConfig(config);
     Cluster cluster = Cluster.get(system);
-    // With no seed nodes, a gateway is a cluster of its own.
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    // With no seed nodes, a gateway is a cluster of its own. With seeds, Akka joins them by itself:
+    // joining itself as well would stop that and make the gateway an island of its own.
+    if (config.getStringList("akka.cluster.seed-nodes").isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
 
     TaskRegistry registry = TaskRegistry.load(system);
     String node = cluster.selfMember().address().toString();

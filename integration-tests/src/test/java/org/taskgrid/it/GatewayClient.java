@@ -10,6 +10,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /** Calls a gateway's HTTP API on 127.0.0.1, every call bounded in time. */
 final class GatewayClient {
@@ -23,8 +28,25 @@ final class GatewayClient {
           .followRedirects(HttpClient.Redirect.NEVER)
           .build();
 
-  /** An answer: its status, Content-Type (or "") and body. */
-  record Reply(int status, String contentType, String body) {
+  /**
+   * An answer: its status, Content-Type (or "") and body, and its headers (keys in lower case).
+   * Status -1 stands for a call that got no answer at all; the body says why.
+   */
+  record Reply(int status, String contentType, String body, Map<String, List<String>> headers) {
+    Reply(int status, String contentType, String body) {
+      this(status, contentType, body, Map.of());
+    }
+
+    /** A call that got no answer: it timed out, or its connection failed. */
+    static Reply none(Throwable why) {
+      return new Reply(-1, "", "no answer: " + why, Map.of());
+    }
+
+    /** The first value of the header, if the answer has it. */
+    Optional<String> header(String name) {
+      return headers.getOrDefault(name.toLowerCase(Locale.ROOT), List.of()).stream().findFirst();
+    }
+
     JsonNode json() {
       try {
         return MAPPER.readTree(body);
@@ -33,9 +55,11 @@ final class GatewayClient {
       }
     }
 
+    /** The body cut to its first 2000 characters: a failure message must stay readable. */
     @Override
     public String toString() {
-      return status + " " + contentType + " " + body;
+      String shown = body.length() <= 2000 ? body : body.substring(0, 2000) + "... (" + body.length() + " chars)";
+      return status + " " + contentType + " " + shown;
     }
   }
 
@@ -58,9 +82,13 @@ final class GatewayClient {
   }
 
   Reply post(String path, String json) throws IOException, InterruptedException {
+    return post(path, json, REQUEST_TIMEOUT);
+  }
+
+  Reply post(String path, String json, Duration timeout) throws IOException, InterruptedException {
     return send(
         HttpRequest.newBuilder(uri(path))
-            .timeout(REQUEST_TIMEOUT)
+            .timeout(timeout)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
             .build());
@@ -69,9 +97,15 @@ final class GatewayClient {
   private static Reply send(HttpRequest request) throws IOException, InterruptedException {
     HttpResponse<String> response =
         CLIENT.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    Map<String, List<String>> headers = new TreeMap<>();
+    response
+        .headers()
+        .map()
+        .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
     return new Reply(
         response.statusCode(),
         response.headers().firstValue("Content-Type").orElse(""),
-        response.body());
+        response.body(),
+        Map.copyOf(headers));
   }
 }

@@ -44,6 +44,10 @@ final class NodeProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
+  /** The signals this class sent, so that an exit by one of them is not blamed on something else. */
+  private final Set<String> signalsSent = ConcurrentHashMap.newKeySet();
+  /** Whether the process is stopped by a SIGSTOP of this class, and not yet continued. */
+  private volatile boolean stopped;
 
   private NodeProcess(String name, Process process, Path log) {
     this.name = name;
@@ -142,16 +146,106 @@ final class NodeProcess implements AutoCloseable {
 
   /** Sends SIGTERM and waits for the exit; returns the exit code. */
   int terminate(Duration timeout) throws InterruptedException {
+    signalsSent.add("TERM");
     process.destroy();
     return awaitExit(timeout);
+  }
+
+  /** The operating system's id of the process. */
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL, as a crash would: no shutdown hook, no goodbye to the cluster. */
+  void kill() {
+    signalsSent.add("KILL");
+    process.destroyForcibly();
+  }
+
+  /**
+   * Sends a signal with {@code kill -<signal> <pid>}: {@code STOP} freezes the JVM (a long GC
+   * pause, a hung VM), {@code CONT} lets it go on. {@link #close()} continues a stopped process
+   * before it stops it.
+   */
+  void signal(String signal) throws InterruptedException {
+    signalsSent.add(signal);
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+              .redirectErrorStream(true)
+              .start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS)) {
+        kill.destroyForcibly();
+        fail("kill -" + signal + " " + process.pid() + " did not return within 10 s");
+      }
+      String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (kill.exitValue() != 0) {
+        fail("kill -" + signal + " " + process.pid() + " failed (" + kill.exitValue() + "): " + output);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kill -" + signal, e);
+    }
+    if (signal.equals("STOP")) {
+      stopped = true;
+    } else if (signal.equals("CONT")) {
+      stopped = false;
+    }
+  }
+
+  /**
+   * Stops all of them at once: SIGTERM to each (continuing any stopped one first), then waits for
+   * each as {@link #close()} does. Faster than closing them one after the other, as their
+   * shutdowns overlap. Nulls are skipped.
+   */
+  static void closeAll(List<NodeProcess> processes) throws InterruptedException {
+    for (NodeProcess node : processes) {
+      if (node != null) {
+        node.continueIfStopped();
+        if (node.process.isAlive()) {
+          node.process.destroy();
+        }
+      }
+    }
+    InterruptedException interrupted = null;
+    for (NodeProcess node : processes) {
+      if (node != null) {
+        try {
+          node.close();
+        } catch (InterruptedException e) {
+          interrupted = e;
+        }
+      }
+    }
+    if (interrupted != null) {
+      throw interrupted;
+    }
+  }
+
+  private void continueIfStopped() throws InterruptedException {
+    if (stopped && process.isAlive()) {
+      try {
+        signal("CONT");
+      } catch (AssertionError | RuntimeException e) {
+        // Closing goes on: SIGKILL ends a stopped process too.
+      }
+    }
   }
 
   /** " with code N", and a hint when a signal that this class did not send ended the process. */
   private String exitDescription() {
     int code = process.exitValue();
     String signal = code == 143 ? "SIGTERM" : code == 137 ? "SIGKILL" : null;
+    if (signal == null) {
+      return " with code " + code;
+    }
     return " with code " + code
-        + (signal == null ? "" : " (" + signal + ", not sent by the test: something else killed it)");
+        + (signalsSent.contains(signal.substring(3))
+            ? " (" + signal + ", sent by the test)"
+            : " (" + signal + ", not sent by the test: something else killed it)");
   }
 
   /** Everything the process wrote so far. */
@@ -173,6 +267,8 @@ final class NodeProcess implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     List<ProcessHandle> descendants = process.descendants().toList();
+    // A stopped process would not act on SIGTERM: it would sit out the grace and die by SIGKILL.
+    continueIfStopped();
     if (process.isAlive()) {
       process.destroy();
       if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
