@@ -222,7 +222,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
               submit.timeoutMillis(), 1, submit.replyTo()));
       return this;
     }
-    if (targets.values().stream().noneMatch(target -> target.state == State.ACTIVE)) {
+    if (!anyActive()) {
       submit.replyTo().tell(failure(submit, 0, Failure.NO_WORKERS, "no worker is up to run process work"));
       return this;
     }
@@ -448,7 +448,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
     getContext()
         .getLog()
         .warn("Executor on {} {}: {} parts go elsewhere", target.address, why, target.inFlight.size());
-    boolean anyActive = targets.values().stream().anyMatch(t -> t.state == State.ACTIVE);
+    boolean anyActive = anyActive();
     for (String partId : List.copyOf(target.inFlight)) {
       Part part = parts.get(partId);
       target.inFlight.remove(partId);
@@ -471,6 +471,10 @@ public final class Router extends AbstractBehavior<Router.Command> {
         pending.addFirst(part);
       }
     }
+  }
+
+  private boolean anyActive() {
+    return targets.values().stream().anyMatch(target -> target.state == State.ACTIVE);
   }
 
   private void finish(Part part) {

@@ -70,7 +70,6 @@ public final class ErrorResponses {
 
   static ExceptionHandler exceptionHandler() {
     return ExceptionHandler.newBuilder()
-        .match(ApiError.class, e -> complete(response(e)))
         .match(CompletionException.class, e -> complete(forException(e.getCause())))
         .matchAny(e -> complete(forException(e)))
         .build();

@@ -203,13 +203,13 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
     inFlight.clear();
   }
 
-  /** Whether parts remain to dispatch: none once a part failed for good. */
+  /** Whether parts remain to dispatch (a part that fails for good ends the job at once). */
   private boolean dispatching() {
-    return failed == 0 && next < results.length;
+    return next < results.length;
   }
 
   private void askForSlots() {
-    int wanted = dispatching() ? Math.max(0, Math.min(window - inFlight.size(), results.length - next)) : 0;
+    int wanted = Math.max(0, Math.min(window - inFlight.size(), results.length - next));
     if (wanted == 0) {
       admission.withdraw(waiter);
     } else {
