@@ -23,8 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.taskgrid.core.execution.Executor.PartOutcome;
-import org.taskgrid.core.execution.Executor.RunPart;
+import org.taskgrid.core.execution.PartProtocol;
+import org.taskgrid.core.execution.PartProtocol.PartOutcome;
+import org.taskgrid.core.execution.PartProtocol.RunPart;
 import org.taskgrid.core.task.Mode;
 import scala.util.Try;
 

@@ -16,14 +16,16 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.taskgrid.core.CborSerializable;
+import org.taskgrid.core.execution.PartProtocol.CancelPart;
+import org.taskgrid.core.execution.PartProtocol.Failure;
+import org.taskgrid.core.execution.PartProtocol.PartSucceeded;
+import org.taskgrid.core.execution.PartProtocol.RunPart;
 import org.taskgrid.core.task.InvalidInputException;
 import org.taskgrid.core.task.Mode;
 import org.taskgrid.core.task.RegisteredTask;
@@ -41,66 +43,12 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   public static final ServiceKey<Command> SERVICE_KEY =
       ServiceKey.create(Command.class, "taskgrid-executor");
 
-  /** What the executor is told. */
-  public sealed interface Command {}
-
   /**
-   * Run one part and answer one {@link PartOutcome} to {@code replyTo}.
-   *
-   * @param partId the caller's name for the part, echoed in the answer
-   * @param attempt which attempt at the part this is, echoed in the answer
-   * @param timeoutMillis the answer is a {@link Failure#TIMEOUT} when the part takes longer
+   * What the executor is told: the parts of {@link PartProtocol} ({@link RunPart}, {@link
+   * CancelPart}), and what a node and the router ask of it.
    */
-  public record RunPart(
-      String partId,
-      String task,
-      JsonNode input,
-      Mode mode,
-      long timeoutMillis,
-      int attempt,
-      ActorRef<PartOutcome> replyTo)
-      implements Command, CborSerializable {
-    public RunPart {
-      Objects.requireNonNull(partId, "partId");
-      Objects.requireNonNull(task, "task");
-      Objects.requireNonNull(mode, "mode");
-      Objects.requireNonNull(replyTo, "replyTo");
-      if (timeoutMillis < 1 || attempt < 1) {
-        throw new IllegalArgumentException("timeoutMillis and attempt must be positive");
-      }
-    }
-  }
-
-  /** The answer to {@link RunPart}. */
-  public sealed interface PartOutcome extends CborSerializable {
-    String partId();
-
-    int attempt();
-
-    /** The address of the node that ran (or refused) the part. */
-    String node();
-  }
-
-  /**
-   * The part ran to its end.
-   *
-   * @param thread the pool thread it ran on, or {@link #NO_THREAD} when it held none
-   * @param millis how long it ran, not counting any wait for a slot
-   */
-  public record PartSucceeded(
-      String partId, int attempt, String node, JsonNode result, String thread, long millis)
-      implements PartOutcome {}
-
-  /** The part did not produce a result; {@code field} names the bad input field, if any. */
-  public record PartFailed(
-      String partId, int attempt, String node, Failure failure, String message, String field)
-      implements PartOutcome {}
-
-  /**
-   * Stop the part: one that waits for a slot never starts; a running {@code thread} or CPU part
-   * has its thread interrupted (the task stops where it allows). Answered {@link Failure#CANCELLED}.
-   */
-  public record CancelPart(String partId) implements Command, CborSerializable {}
+  public sealed interface Command
+      permits RunPart, CancelPart, GetCapacity, Drain, Executor.Finished, Executor.Expired {}
 
   /** Tell how many process parts this executor runs at once; answered with {@link Capacity}. */
   public record GetCapacity(ActorRef<Capacity> replyTo) implements Command, CborSerializable {}
@@ -118,30 +66,6 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   public enum Drained {
     INSTANCE
   }
-
-  /** Why a part failed. */
-  public enum Failure {
-    UNKNOWN_TASK,
-    UNSUPPORTED_MODE,
-    INVALID_INPUT,
-    TASK_FAILED,
-    TIMEOUT,
-    OVERLOADED,
-    /** The part was cancelled, as its job was. */
-    CANCELLED,
-    /** No executor takes {@code process} work (answered by the router). */
-    NO_WORKERS,
-    /** Every attempt lost its worker (answered by the router). */
-    WORKER_LOST;
-
-    /** The error code of the HTTP contract. */
-    public String code() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-  }
-
-  /** What {@link PartSucceeded#thread()} says of an {@code async} part: it held no thread. */
-  public static final String NO_THREAD = "none";
 
   private record Finished(long runId, JsonNode result, Throwable error, String thread)
       implements Command {}
@@ -260,7 +184,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
           CompletableFuture.supplyAsync(() -> startAsync(run.task, command.input()), pools.get(Lane.ASYNC))
               .thenCompose(stage -> stage);
       getContext()
-          .pipeToSelf(work, (result, error) -> new Finished(runId, result, error, NO_THREAD));
+          .pipeToSelf(work, (result, error) -> new Finished(runId, result, error, PartProtocol.NO_THREAD));
     } else {
       ActorRef<Command> self = getContext().getSelf();
       run.blocking =
@@ -358,10 +282,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       // The slot stays taken until the thread really returns; interrupting asks it to hurry.
       run.blocking.interrupt();
     }
-    RunPart command = run.command;
-    command
-        .replyTo()
-        .tell(new PartFailed(command.partId(), command.attempt(), node, failure, message, null));
+    run.command.replyTo().tell(run.command.failed(node, failure, message));
   }
 
   private void startNext(Lane lane) {
@@ -376,28 +297,17 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       command
           .replyTo()
           .tell(
-              new PartFailed(
-                  command.partId(),
-                  command.attempt(),
-                  node,
-                  Failure.INVALID_INPUT,
-                  invalid.getMessage(),
-                  invalid.field().orElse(null)));
+              command.failed(
+                  node, Failure.INVALID_INPUT, invalid.getMessage(), invalid.field().orElse(null)));
     } else {
       getContext().getLog().debug("Task '{}' failed", command.task(), error);
       String message = error.getMessage() != null ? error.getMessage() : error.getClass().getName();
-      command
-          .replyTo()
-          .tell(
-              new PartFailed(
-                  command.partId(), command.attempt(), node, Failure.TASK_FAILED, message, null));
+      command.replyTo().tell(command.failed(node, Failure.TASK_FAILED, message));
     }
   }
 
   private Behavior<Command> refuse(RunPart command, Failure failure, String message) {
-    command
-        .replyTo()
-        .tell(new PartFailed(command.partId(), command.attempt(), node, failure, message, null));
+    command.replyTo().tell(command.failed(node, failure, message));
     return this;
   }
 

@@ -11,26 +11,22 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.cluster.ClusterEvent;
-import akka.cluster.Member;
-import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Subscribe;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.StreamSupport;
 import org.taskgrid.core.execution.Executor;
-import org.taskgrid.core.execution.Executor.Failure;
+import org.taskgrid.core.execution.PartProtocol.CancelPart;
+import org.taskgrid.core.execution.PartProtocol.Failure;
+import org.taskgrid.core.execution.PartProtocol.PartFailed;
+import org.taskgrid.core.execution.PartProtocol.PartOutcome;
+import org.taskgrid.core.execution.PartProtocol.RunPart;
 import org.taskgrid.core.task.Mode;
 
 /**
@@ -55,7 +51,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
       JsonNode input,
       Mode mode,
       long timeoutMillis,
-      ActorRef<Executor.PartOutcome> replyTo)
+      ActorRef<PartOutcome> replyTo)
       implements Command {
     public Submit {
       Objects.requireNonNull(partId, "partId");
@@ -82,17 +78,21 @@ public final class Router extends AbstractBehavior<Router.Command> {
 
     /** Whether some executor takes new work. */
     public boolean anyActive() {
-      return executors.stream().anyMatch(executor -> executor.state().equals("active"));
+      return executors.stream().anyMatch(executor -> executor.state() == ExecutorState.ACTIVE);
+    }
+
+    /** The slots of the executors that take new work. */
+    public int activeCapacity() {
+      return executors.stream()
+          .filter(executor -> executor.state() == ExecutorState.ACTIVE)
+          .mapToInt(ExecutorStatus::capacity)
+          .sum();
     }
   }
 
-  /**
-   * One executor as the router sees it.
-   *
-   * @param state {@code active}, {@code unreachable} or {@code draining}
-   */
+  /** One executor as the router sees it. */
   public record ExecutorStatus(
-      String node, String state, int capacity, int inFlight, long completed) {}
+      String node, ExecutorState state, int capacity, int inFlight, long completed) {}
 
   private record ListingChanged(Receptionist.Listing listing) implements Command {}
 
@@ -102,42 +102,16 @@ public final class Router extends AbstractBehavior<Router.Command> {
 
   private record CapacityReported(Executor.Capacity capacity) implements Command {}
 
-  private record OutcomeReceived(Executor.PartOutcome outcome) implements Command {}
+  private record OutcomeReceived(PartOutcome outcome) implements Command {}
 
   private record DeadlinePassed(String partId) implements Command {}
-
-  private enum State {
-    ACTIVE,
-    UNREACHABLE,
-    DRAINING
-  }
-
-  /** An executor and the parts it holds. */
-  private static final class Target {
-    final ActorRef<Executor.Command> ref;
-    final Address address;
-    final Set<String> inFlight = new HashSet<>();
-    State state = State.ACTIVE;
-    /** Until the executor says otherwise: one part at a time. */
-    int capacity = 1;
-    long completed;
-
-    Target(ActorRef<Executor.Command> ref, Address address) {
-      this.ref = ref;
-      this.address = address;
-    }
-
-    boolean hasRoom() {
-      return state == State.ACTIVE && inFlight.size() < capacity;
-    }
-  }
 
   /** A part from its submission to its answer. */
   private static final class Part {
     final Submit submit;
     final long deadlineNanos;
     int attempt;
-    Target target;
+    ExecutorBook.Entry target;
 
     Part(Submit submit, long deadlineNanos) {
       this.submit = submit;
@@ -156,13 +130,11 @@ public final class Router extends AbstractBehavior<Router.Command> {
   private final TimerScheduler<Command> timers;
   private final RouterSettings settings;
   private final ActorRef<Executor.Command> localExecutor;
-  private final Cluster cluster;
-  private final ActorRef<Executor.PartOutcome> outcomeAdapter;
+  private final ActorRef<PartOutcome> outcomeAdapter;
   private final ActorRef<Executor.Capacity> capacityAdapter;
-  private final Map<ActorRef<Executor.Command>, Target> targets = new LinkedHashMap<>();
+  private final ExecutorBook book;
   private final Map<String, Part> parts = new HashMap<>();
   private final Deque<Part> pending = new ArrayDeque<>();
-  private Set<ActorRef<Executor.Command>> reachable = Set.of();
 
   private Router(
       ActorContext<Command> context,
@@ -173,8 +145,9 @@ public final class Router extends AbstractBehavior<Router.Command> {
     this.timers = timers;
     this.settings = settings;
     this.localExecutor = localExecutor;
-    this.cluster = Cluster.get(context.getSystem());
-    this.outcomeAdapter = context.messageAdapter(Executor.PartOutcome.class, OutcomeReceived::new);
+    Cluster cluster = Cluster.get(context.getSystem());
+    this.book = new ExecutorBook(cluster, context.getLog());
+    this.outcomeAdapter = context.messageAdapter(PartOutcome.class, OutcomeReceived::new);
     this.capacityAdapter = context.messageAdapter(Executor.Capacity.class, CapacityReported::new);
     context
         .getSystem()
@@ -217,12 +190,12 @@ public final class Router extends AbstractBehavior<Router.Command> {
     if (submit.mode() != Mode.PROCESS) {
       // Thread and async work stays on the node that received it; nothing to route or retry.
       localExecutor.tell(
-          new Executor.RunPart(
+          new RunPart(
               submit.partId(), submit.task(), submit.input(), submit.mode(),
               submit.timeoutMillis(), 1, submit.replyTo()));
       return this;
     }
-    if (!anyActive()) {
+    if (!book.anyActive()) {
       submit.replyTo().tell(failure(submit, 0, Failure.NO_WORKERS, "no worker is up to run process work"));
       return this;
     }
@@ -245,7 +218,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
   }
 
   private Behavior<Command> onOutcome(OutcomeReceived received) {
-    Executor.PartOutcome outcome = received.outcome();
+    PartOutcome outcome = received.outcome();
     Part part = parts.get(outcome.partId());
     if (part == null || part.attempt != outcome.attempt()) {
       getContext()
@@ -285,11 +258,11 @@ public final class Router extends AbstractBehavior<Router.Command> {
     Part part = parts.get(cancel.partId());
     if (part == null) {
       // Not a process part in flight: if it is anywhere, it is on this node.
-      localExecutor.tell(new Executor.CancelPart(cancel.partId()));
+      localExecutor.tell(new CancelPart(cancel.partId()));
       return this;
     }
     if (part.target != null) {
-      part.target.ref.tell(new Executor.CancelPart(cancel.partId()));
+      part.target.ref.tell(new CancelPart(cancel.partId()));
     }
     pending.remove(part);
     finish(part);
@@ -301,103 +274,55 @@ public final class Router extends AbstractBehavior<Router.Command> {
   }
 
   private Behavior<Command> onListing(ListingChanged changed) {
-    Receptionist.Listing listing = changed.listing();
-    reachable = Set.copyOf(listing.getServiceInstances(Executor.SERVICE_KEY));
-    Set<ActorRef<Executor.Command>> listed = listing.getAllServiceInstances(Executor.SERVICE_KEY);
-    for (ActorRef<Executor.Command> ref : reachable) {
-      Target target = targets.get(ref);
-      if (target == null) {
-        target = new Target(ref, addressOf(ref));
-        targets.put(ref, target);
-        // Its listing alone cannot tell an executor that stopped from one that drains.
-        getContext().watch(ref);
-        ref.tell(new Executor.GetCapacity(capacityAdapter));
-        getContext().getLog().info("Executor on {} takes work", target.address);
-      } else if (target.state == State.UNREACHABLE) {
-        target.state = State.ACTIVE;
-      }
+    ExecutorBook.ListingChanges changes = book.onListing(changed.listing());
+    for (ActorRef<Executor.Command> added : changes.added()) {
+      // Its listing alone cannot tell an executor that stopped from one that drains.
+      getContext().watch(added);
+      added.tell(new Executor.GetCapacity(capacityAdapter));
     }
-    for (Target target : List.copyOf(targets.values())) {
-      if (!listed.contains(target.ref)) {
-        if (isUpAndReachable(target.address)) {
-          if (target.state != State.DRAINING) {
-            getContext().getLog().info("Executor on {} is draining", target.address);
-            target.state = State.DRAINING;
-          }
-        } else {
-          targets.remove(target.ref);
-          lose(target, "left the cluster");
-        }
-      } else if (!reachable.contains(target.ref) && target.state != State.UNREACHABLE) {
-        target.state = State.UNREACHABLE;
-        lose(target, "is unreachable");
-      }
-    }
+    changes.lost().forEach(this::lose);
     dispatchPending();
     return this;
   }
 
   private Behavior<Command> onReachability(ReachabilityChanged changed) {
     Address address = changed.event().member().address();
-    for (Target target : targetsAt(address)) {
-      if (changed.event() instanceof ClusterEvent.UnreachableMember) {
-        if (target.state != State.UNREACHABLE) {
-          target.state = State.UNREACHABLE;
-          lose(target, "is unreachable");
-        }
-      } else if (target.state == State.UNREACHABLE && reachable.contains(target.ref)) {
-        target.state = State.ACTIVE;
-      }
+    if (changed.event() instanceof ClusterEvent.UnreachableMember) {
+      book.onUnreachable(address).forEach(this::lose);
+    } else {
+      book.onReachable(address);
     }
     dispatchPending();
     return this;
   }
 
   private Behavior<Command> onMemberRemoved(MemberRemoved removed) {
-    for (Target target : targetsAt(removed.event().member().address())) {
-      targets.remove(target.ref);
-      lose(target, "was removed from the cluster");
-    }
+    book.onRemoved(removed.event().member().address()).forEach(this::lose);
     dispatchPending();
     return this;
   }
 
   private Behavior<Command> onTerminated(Terminated terminated) {
-    Target target = targets.remove(terminated.getRef());
-    if (target != null) {
-      lose(target, "stopped");
-      dispatchPending();
-    }
+    book.onStopped(terminated.getRef()).ifPresent(this::lose);
+    dispatchPending();
     return this;
   }
 
   private Behavior<Command> onCapacity(CapacityReported reported) {
-    Target target = targets.get(reported.capacity().executor());
-    if (target != null) {
-      target.capacity = Math.max(1, reported.capacity().slots());
+    if (book.onCapacity(reported.capacity().executor(), reported.capacity().slots())) {
       dispatchPending();
     }
     return this;
   }
 
   private Behavior<Command> onGetStatus(GetStatus command) {
-    List<ExecutorStatus> executors = new ArrayList<>();
-    for (Target target : targets.values()) {
-      executors.add(
-          new ExecutorStatus(
-              target.address.toString(),
-              target.state.name().toLowerCase(java.util.Locale.ROOT),
-              target.capacity,
-              target.inFlight.size(),
-              target.completed));
-    }
-    command.replyTo().tell(new Status(executors));
+    command.replyTo().tell(new Status(book.status()));
     return this;
   }
 
   /** Sends the part to the executor with the most room; false when every window is full. */
   private boolean dispatch(Part part) {
-    Target target = pick();
+    ExecutorBook.Entry target = book.pick().orElse(null);
     if (target == null) {
       return false;
     }
@@ -407,30 +332,10 @@ public final class Router extends AbstractBehavior<Router.Command> {
     long remainingMillis = Math.max(1, (part.deadlineNanos - System.nanoTime()) / 1_000_000);
     Submit submit = part.submit;
     target.ref.tell(
-        new Executor.RunPart(
+        new RunPart(
             submit.partId(), submit.task(), submit.input(), Mode.PROCESS, remainingMillis,
             part.attempt, outcomeAdapter));
     return true;
-  }
-
-  /** The active executor with the least work in flight for its capacity; ties at random. */
-  private Target pick() {
-    List<Target> best = new ArrayList<>();
-    double bestLoad = Double.MAX_VALUE;
-    for (Target target : targets.values()) {
-      if (!target.hasRoom()) {
-        continue;
-      }
-      double load = (double) target.inFlight.size() / target.capacity;
-      if (load < bestLoad) {
-        best.clear();
-        bestLoad = load;
-      }
-      if (load == bestLoad) {
-        best.add(target);
-      }
-    }
-    return best.isEmpty() ? null : best.get(ThreadLocalRandom.current().nextInt(best.size()));
   }
 
   private void dispatchPending() {
@@ -440,7 +345,9 @@ public final class Router extends AbstractBehavior<Router.Command> {
   }
 
   /** The executor's parts go elsewhere, or fail once they have used up their attempts. */
-  private void lose(Target target, String why) {
+  private void lose(ExecutorBook.Lost lost) {
+    ExecutorBook.Entry target = lost.entry();
+    String why = lost.why();
     if (target.inFlight.isEmpty()) {
       getContext().getLog().info("Executor on {} {}", target.address, why);
       return;
@@ -448,7 +355,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
     getContext()
         .getLog()
         .warn("Executor on {} {}: {} parts go elsewhere", target.address, why, target.inFlight.size());
-    boolean anyActive = anyActive();
+    boolean anyActive = book.anyActive();
     for (String partId : List.copyOf(target.inFlight)) {
       Part part = parts.get(partId);
       target.inFlight.remove(partId);
@@ -473,10 +380,6 @@ public final class Router extends AbstractBehavior<Router.Command> {
     }
   }
 
-  private boolean anyActive() {
-    return targets.values().stream().anyMatch(target -> target.state == State.ACTIVE);
-  }
-
   private void finish(Part part) {
     parts.remove(part.submit.partId());
     timers.cancel(part.submit.partId());
@@ -485,30 +388,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
     }
   }
 
-  private List<Target> targetsAt(Address address) {
-    return targets.values().stream().filter(target -> target.address.equals(address)).toList();
-  }
-
-  private boolean isUpAndReachable(Address address) {
-    var state = cluster.state();
-    boolean unreachable =
-        StreamSupport.stream(state.getUnreachable().spliterator(), false)
-            .anyMatch(member -> member.address().equals(address));
-    boolean up =
-        StreamSupport.stream(state.getMembers().spliterator(), false)
-            .filter(member -> member.address().equals(address))
-            .map(Member::status)
-            .anyMatch(status -> status == MemberStatus.up() || status == MemberStatus.leaving());
-    return up && !unreachable;
-  }
-
-  /** A local executor's path has no host: it lives at this node's address. */
-  private Address addressOf(ActorRef<?> ref) {
-    Address address = ref.path().address();
-    return address.hasGlobalScope() ? address : cluster.selfMember().address();
-  }
-
-  private static Executor.PartFailed failure(Submit submit, int attempt, Failure failure, String message) {
-    return new Executor.PartFailed(submit.partId(), attempt, "none", failure, message, null);
+  private static PartFailed failure(Submit submit, int attempt, Failure failure, String message) {
+    return PartFailed.byRouter(submit.partId(), attempt, failure, message);
   }
 }

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.taskgrid.core.execution.Executor.Failure;
-import org.taskgrid.core.execution.Executor.PartFailed;
-import org.taskgrid.core.execution.Executor.PartOutcome;
-import org.taskgrid.core.execution.Executor.PartSucceeded;
-import org.taskgrid.core.execution.Executor.RunPart;
+import org.taskgrid.core.execution.PartProtocol.Failure;
+import org.taskgrid.core.execution.PartProtocol.PartFailed;
+import org.taskgrid.core.execution.PartProtocol.PartOutcome;
+import org.taskgrid.core.execution.PartProtocol.PartSucceeded;
+import org.taskgrid.core.execution.PartProtocol.RunPart;
 import org.taskgrid.core.task.Mode;
 import org.taskgrid.core.task.TaskRegistry;
 import org.taskgrid.core.task.builtin.SleepTask;
@@ -134,7 +134,7 @@ class ExecutorTest {
     run("sleep-a", "sleep", "{'millis': 100}", Mode.ASYNC, 1);
     PartSucceeded sleep = expectSucceeded("sleep-a", 1);
     assertJsonEquals("{'slept': 100}", sleep.result());
-    assertEquals(Executor.NO_THREAD, sleep.thread());
+    assertEquals(PartProtocol.NO_THREAD, sleep.thread());
     assertTrue(sleep.millis() >= 90, "ran " + sleep.millis() + " ms");
 
     String input =
@@ -142,7 +142,7 @@ class ExecutorTest {
     run("echo-a", "echo", input, Mode.ASYNC, 4);
     PartSucceeded echo = expectSucceeded("echo-a", 4);
     assertEquals(json(input), echo.result());
-    assertEquals(Executor.NO_THREAD, echo.thread());
+    assertEquals(PartProtocol.NO_THREAD, echo.thread());
   }
 
   @Test
@@ -183,7 +183,7 @@ class ExecutorTest {
     for (PartOutcome outcome : probe.receiveSeveralMessages(parts, Duration.ofSeconds(10))) {
       assertTrue(outcome instanceof PartSucceeded, () -> "expected success, got " + outcome);
       PartSucceeded done = (PartSucceeded) outcome;
-      assertEquals(Executor.NO_THREAD, done.thread());
+      assertEquals(PartProtocol.NO_THREAD, done.thread());
       assertJsonEquals("{'slept': 200}", done.result());
       answered.add(done.partId());
     }

@@ -22,11 +22,11 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.taskgrid.core.CborSerializable;
-import org.taskgrid.core.execution.Executor.Failure;
-import org.taskgrid.core.execution.Executor.PartFailed;
-import org.taskgrid.core.execution.Executor.PartOutcome;
-import org.taskgrid.core.execution.Executor.PartSucceeded;
-import org.taskgrid.core.execution.Executor.RunPart;
+import org.taskgrid.core.execution.PartProtocol.Failure;
+import org.taskgrid.core.execution.PartProtocol.PartFailed;
+import org.taskgrid.core.execution.PartProtocol.PartOutcome;
+import org.taskgrid.core.execution.PartProtocol.PartSucceeded;
+import org.taskgrid.core.execution.PartProtocol.RunPart;
 import org.taskgrid.core.task.Mode;
 
 /** Every executor message that crosses JVMs survives CBOR serialization unchanged. */
@@ -84,7 +84,7 @@ class ProtocolSerializationTest {
             json("{'words': 3, 'counts': {'a': 2, 'b': 1}}"),
             "taskgrid-taskgrid.dispatchers.cpu-7",
             42));
-    roundTrip(new PartSucceeded("p-2", 3, "n", json("'ba7816bf'"), Executor.NO_THREAD, 0));
+    roundTrip(new PartSucceeded("p-2", 3, "n", json("'ba7816bf'"), PartProtocol.NO_THREAD, 0));
     roundTrip(new PartSucceeded("p-3", 1, "n", json("[1, {'deep': ['ü']}]"), "t", 1));
   }
 

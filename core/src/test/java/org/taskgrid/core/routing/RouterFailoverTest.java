@@ -23,10 +23,11 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.taskgrid.core.execution.Executor;
-import org.taskgrid.core.execution.Executor.Failure;
-import org.taskgrid.core.execution.Executor.PartFailed;
-import org.taskgrid.core.execution.Executor.PartOutcome;
-import org.taskgrid.core.execution.Executor.PartSucceeded;
+import org.taskgrid.core.execution.PartProtocol;
+import org.taskgrid.core.execution.PartProtocol.Failure;
+import org.taskgrid.core.execution.PartProtocol.PartFailed;
+import org.taskgrid.core.execution.PartProtocol.PartOutcome;
+import org.taskgrid.core.execution.PartProtocol.PartSucceeded;
 import org.taskgrid.core.routing.TestCluster.Node;
 
 /**
@@ -103,7 +104,7 @@ class RouterFailoverTest {
     Router.Status status = status(gateway, router);
     assertEquals(count, executorOn(status, survivor).completed(), status::toString);
     Router.ExecutorStatus gone = executorOn(status, doomed);
-    assertTrue(gone == null || !gone.state().equals("active"), status::toString);
+    assertTrue(gone == null || gone.state() != ExecutorState.ACTIVE, status::toString);
   }
 
   @Test
@@ -175,8 +176,8 @@ class RouterFailoverTest {
     router.tell(sleep("twice", 1_500, 20_000, client.ref()));
     // Both from the router, so in this order; left unanswered, the capacity stays at one.
     played.expectMessageClass(Executor.GetCapacity.class, Duration.ofSeconds(5));
-    Executor.RunPart first =
-        played.expectMessageClass(Executor.RunPart.class, Duration.ofSeconds(5));
+    PartProtocol.RunPart first =
+        played.expectMessageClass(PartProtocol.RunPart.class, Duration.ofSeconds(5));
     assertEquals(1, first.attempt());
     // The router's address for answers, as the gateway itself resolves it: it outlives the node.
     String address = ActorRefResolver.get(lost.system).toSerializationFormat(first.replyTo());

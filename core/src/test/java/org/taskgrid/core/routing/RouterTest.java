@@ -30,10 +30,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.taskgrid.core.task.Mode;
 import org.taskgrid.core.execution.Executor;
-import org.taskgrid.core.execution.Executor.Failure;
-import org.taskgrid.core.execution.Executor.PartFailed;
-import org.taskgrid.core.execution.Executor.PartOutcome;
-import org.taskgrid.core.execution.Executor.PartSucceeded;
+import org.taskgrid.core.execution.PartProtocol;
+import org.taskgrid.core.execution.PartProtocol.Failure;
+import org.taskgrid.core.execution.PartProtocol.PartFailed;
+import org.taskgrid.core.execution.PartProtocol.PartOutcome;
+import org.taskgrid.core.execution.PartProtocol.PartSucceeded;
 import org.taskgrid.core.routing.TestCluster.Node;
 
 /**
@@ -110,7 +111,7 @@ class RouterTest {
     Router.Status status = status(gateway, router);
     assertEquals(2, status.executors().size(), status::toString);
     for (Router.ExecutorStatus executor : status.executors()) {
-      assertEquals("active", executor.state(), executor::toString);
+      assertEquals(ExecutorState.ACTIVE, executor.state(), executor::toString);
       assertTrue(executor.capacity() > 1, executor::toString);
       assertEquals(0, executor.inFlight(), executor::toString);
       assertEquals(perNode.get(executor.node()), executor.completed(), executor::toString);
@@ -143,7 +144,7 @@ class RouterTest {
       late.system.receptionist().tell(Receptionist.deregister(Executor.SERVICE_KEY, executor));
       awaitStatus(
           gateway, router, Duration.ofSeconds(10), "the late worker out of the listing",
-          status -> isIn(status, late, "draining"));
+          status -> isIn(status, late, ExecutorState.DRAINING));
     }
   }
 
@@ -213,7 +214,7 @@ class RouterTest {
     Router.Status draining =
         awaitStatus(
             gateway, router, Duration.ofSeconds(3), "the third worker draining",
-            status -> isIn(status, leaving, "draining"));
+            status -> isIn(status, leaving, ExecutorState.DRAINING));
     assertEquals(held, executorOn(draining, leaving).inFlight(), "parts the draining worker holds");
     assertTrue(draining.anyActive());
 
@@ -236,7 +237,7 @@ class RouterTest {
     assertEquals(held, fromLeaving, "parts answered by the draining worker");
     Router.ExecutorStatus drained = executorOn(status(gateway, router), leaving);
     assertNotNull(drained);
-    assertEquals("draining", drained.state());
+    assertEquals(ExecutorState.DRAINING, drained.state());
     assertEquals(0, drained.inFlight());
     assertEquals(held, drained.completed());
   }

@@ -29,6 +29,7 @@ import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
 import org.taskgrid.core.NodeConfig;
 import org.taskgrid.core.execution.Executor;
+import org.taskgrid.core.execution.PartProtocol;
 import org.taskgrid.core.execution.ExecutorSettings;
 import org.taskgrid.core.task.Mode;
 import org.taskgrid.core.task.TaskRegistry;
@@ -227,15 +228,15 @@ final class TestCluster implements AutoCloseable {
   }
 
   /** Whether the router sees the node's executor in that state. */
-  static boolean isIn(Router.Status status, Node node, String state) {
+  static boolean isIn(Router.Status status, Node node, ExecutorState state) {
     Router.ExecutorStatus executor = executorOn(status, node);
-    return executor != null && executor.state().equals(state);
+    return executor != null && executor.state() == state;
   }
 
   /** Whether the router sends the node's executor work, and knows it has more than one slot. */
   static boolean takesWork(Router.Status status, Node worker) {
     Router.ExecutorStatus executor = executorOn(status, worker);
-    return executor != null && executor.state().equals("active") && executor.capacity() > 1;
+    return executor != null && executor.state() == ExecutorState.ACTIVE && executor.capacity() > 1;
   }
 
   /** Stops a crashable node abruptly: no leaving, no draining. */
@@ -290,7 +291,7 @@ final class TestCluster implements AutoCloseable {
 
   /** A part that sleeps on a worker's blocking pool. */
   static Router.Submit sleep(
-      String partId, long millis, long timeoutMillis, ActorRef<Executor.PartOutcome> replyTo) {
+      String partId, long millis, long timeoutMillis, ActorRef<PartProtocol.PartOutcome> replyTo) {
     return new Router.Submit(
         partId, "sleep", JSON.objectNode().put("millis", millis), Mode.PROCESS, timeoutMillis, replyTo);
   }
@@ -299,20 +300,20 @@ final class TestCluster implements AutoCloseable {
    * Receives answers until {@code count} parts have one; fails on a second answer for a part and
    * when the answers do not all come within {@code max}.
    */
-  static Map<String, Executor.PartOutcome> receiveOnce(
-      TestProbe<Executor.PartOutcome> probe, int count, Duration max) {
-    Map<String, Executor.PartOutcome> byPart = new LinkedHashMap<>();
+  static Map<String, PartProtocol.PartOutcome> receiveOnce(
+      TestProbe<PartProtocol.PartOutcome> probe, int count, Duration max) {
+    Map<String, PartProtocol.PartOutcome> byPart = new LinkedHashMap<>();
     long deadline = System.nanoTime() + max.toNanos();
     while (byPart.size() < count) {
       long left = deadline - System.nanoTime();
-      Executor.PartOutcome outcome;
+      PartProtocol.PartOutcome outcome;
       try {
         outcome = probe.receiveMessage(Duration.ofNanos(Math.max(1, left)));
       } catch (AssertionError e) {
         return fail(
             "only " + byPart.size() + " of " + count + " answers within " + max + ": " + byPart, e);
       }
-      Executor.PartOutcome first = byPart.putIfAbsent(outcome.partId(), outcome);
+      PartProtocol.PartOutcome first = byPart.putIfAbsent(outcome.partId(), outcome);
       if (first != null) {
         fail("two answers for part " + outcome.partId() + ": " + first + " and " + outcome);
       }

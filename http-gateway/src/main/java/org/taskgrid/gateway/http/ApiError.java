@@ -2,7 +2,7 @@ package org.taskgrid.gateway.http;
 
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
-import org.taskgrid.core.execution.Executor;
+import org.taskgrid.core.execution.PartProtocol;
 
 /** An answer of the error contract, thrown from a route and rendered by {@link ErrorResponses}. */
 final class ApiError extends RuntimeException {
@@ -20,7 +20,7 @@ final class ApiError extends RuntimeException {
   }
 
   /** The error of the contract for a part that failed. */
-  static ApiError of(Executor.PartFailed failed) {
+  static ApiError of(PartProtocol.PartFailed failed) {
     return switch (failed.failure()) {
       case UNKNOWN_TASK -> new ApiError(StatusCodes.NOT_FOUND, "unknown_task", failed.message(), null);
       case UNSUPPORTED_MODE -> unsupportedMode(failed.message());

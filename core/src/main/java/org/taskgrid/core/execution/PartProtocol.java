@@ -1,0 +1,119 @@
+package org.taskgrid.core.execution;
+
+import akka.actor.typed.ActorRef;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Locale;
+import java.util.Objects;
+import org.taskgrid.core.CborSerializable;
+import org.taskgrid.core.task.Mode;
+
+/**
+ * The spine of taskgrid: a part of work is asked for with {@link RunPart} and answered with
+ * exactly one {@link PartOutcome}. Executors answer it, the router forwards it between JVMs and
+ * answers it itself when no executor can ({@link Failure#NO_WORKERS}, {@link
+ * Failure#WORKER_LOST}), the gateway turns it into HTTP and jobs gather it.
+ */
+public final class PartProtocol {
+  private PartProtocol() {}
+
+  /** What {@link PartSucceeded#thread()} says of an {@code async} part: it held no thread. */
+  public static final String NO_THREAD = "none";
+
+  /** What {@link PartOutcome#node()} says when no node took the part (the router answered). */
+  public static final String NO_NODE = "none";
+
+  /**
+   * Run one part and answer one {@link PartOutcome} to {@code replyTo}.
+   *
+   * @param partId the caller's name for the part, echoed in the answer
+   * @param attempt which attempt at the part this is, echoed in the answer
+   * @param timeoutMillis the answer is a {@link Failure#TIMEOUT} when the part takes longer
+   */
+  public record RunPart(
+      String partId,
+      String task,
+      JsonNode input,
+      Mode mode,
+      long timeoutMillis,
+      int attempt,
+      ActorRef<PartOutcome> replyTo)
+      implements Executor.Command, CborSerializable {
+    public RunPart {
+      Objects.requireNonNull(partId, "partId");
+      Objects.requireNonNull(task, "task");
+      Objects.requireNonNull(mode, "mode");
+      Objects.requireNonNull(replyTo, "replyTo");
+      if (timeoutMillis < 1 || attempt < 1) {
+        throw new IllegalArgumentException("timeoutMillis and attempt must be positive");
+      }
+    }
+
+    /** The answer that this part failed on {@code node}. */
+    public PartFailed failed(String node, Failure failure, String message) {
+      return failed(node, failure, message, null);
+    }
+
+    /** The answer that this part failed on {@code node}, for the input field named. */
+    public PartFailed failed(String node, Failure failure, String message, String field) {
+      return new PartFailed(partId, attempt, node, failure, message, field);
+    }
+  }
+
+  /**
+   * Stop the part: one that waits for a slot never starts; a running {@code thread} or CPU part
+   * has its thread interrupted (the task stops where it allows). Answered {@link Failure#CANCELLED}.
+   */
+  public record CancelPart(String partId) implements Executor.Command, CborSerializable {}
+
+  /** The answer to {@link RunPart}. */
+  public sealed interface PartOutcome extends CborSerializable {
+    String partId();
+
+    int attempt();
+
+    /** The address of the node that ran (or refused) the part, or {@link #NO_NODE}. */
+    String node();
+  }
+
+  /**
+   * The part ran to its end.
+   *
+   * @param thread the pool thread it ran on, or {@link #NO_THREAD} when it held none
+   * @param millis how long it ran, not counting any wait for a slot
+   */
+  public record PartSucceeded(
+      String partId, int attempt, String node, JsonNode result, String thread, long millis)
+      implements PartOutcome {}
+
+  /** The part did not produce a result; {@code field} names the bad input field, if any. */
+  public record PartFailed(
+      String partId, int attempt, String node, Failure failure, String message, String field)
+      implements PartOutcome {
+
+    /** The one way to fail a part that no node took: the router's own answers. */
+    public static PartFailed byRouter(String partId, int attempt, Failure failure, String message) {
+      return new PartFailed(partId, attempt, NO_NODE, failure, message, null);
+    }
+  }
+
+  /** Why a part failed; each is one error code of the HTTP contract. */
+  public enum Failure {
+    UNKNOWN_TASK,
+    UNSUPPORTED_MODE,
+    INVALID_INPUT,
+    TASK_FAILED,
+    TIMEOUT,
+    OVERLOADED,
+    /** The part was cancelled, as its job was. */
+    CANCELLED,
+    /** No executor takes {@code process} work (answered by the router). */
+    NO_WORKERS,
+    /** Every attempt lost its worker (answered by the router). */
+    WORKER_LOST;
+
+    /** The error code of the HTTP contract. */
+    public String code() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+}

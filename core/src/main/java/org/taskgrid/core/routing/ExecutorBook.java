@@ -1,0 +1,202 @@
+package org.taskgrid.core.routing;
+
+import akka.actor.Address;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.cluster.Member;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.StreamSupport;
+import org.slf4j.Logger;
+import org.taskgrid.core.execution.Executor;
+
+/**
+ * What the router knows of each executor of {@code process} work: where it lives, whether it takes
+ * work ({@link ExecutorState}), how many parts it may hold and which it holds. It follows the
+ * Receptionist's listing and the cluster's reachability and membership; it says which executors
+ * were lost, and the router decides what becomes of their parts. Not thread-safe: it is the
+ * router's own state, used from the router's messages only.
+ */
+final class ExecutorBook {
+
+  /** An executor and the parts it holds. */
+  static final class Entry {
+    final ActorRef<Executor.Command> ref;
+    final Address address;
+    final Set<String> inFlight = new HashSet<>();
+    ExecutorState state = ExecutorState.ACTIVE;
+    /** Until the executor says otherwise: one part at a time. */
+    int capacity = 1;
+    long completed;
+
+    private Entry(ActorRef<Executor.Command> ref, Address address) {
+      this.ref = ref;
+      this.address = address;
+    }
+
+    private boolean hasRoom() {
+      return state == ExecutorState.ACTIVE && inFlight.size() < capacity;
+    }
+  }
+
+  /** An executor whose parts must go elsewhere, and why. */
+  record Lost(Entry entry, String why) {}
+
+  /** What a new listing means: executors to watch and ask for their capacity, and lost ones. */
+  record ListingChanges(List<ActorRef<Executor.Command>> added, List<Lost> lost) {}
+
+  private final Cluster cluster;
+  private final Logger log;
+  private final Map<ActorRef<Executor.Command>, Entry> entries = new LinkedHashMap<>();
+  /** The listed executors whose nodes the Receptionist sees as reachable. */
+  private Set<ActorRef<Executor.Command>> reachable = Set.of();
+
+  ExecutorBook(Cluster cluster, Logger log) {
+    this.cluster = cluster;
+    this.log = log;
+  }
+
+  ListingChanges onListing(Receptionist.Listing listing) {
+    reachable = Set.copyOf(listing.getServiceInstances(Executor.SERVICE_KEY));
+    Set<ActorRef<Executor.Command>> listed = listing.getAllServiceInstances(Executor.SERVICE_KEY);
+    List<ActorRef<Executor.Command>> added = new ArrayList<>();
+    List<Lost> lost = new ArrayList<>();
+    for (ActorRef<Executor.Command> ref : reachable) {
+      Entry entry = entries.get(ref);
+      if (entry == null) {
+        entry = new Entry(ref, addressOf(ref));
+        entries.put(ref, entry);
+        added.add(ref);
+        log.info("Executor on {} takes work", entry.address);
+      } else if (entry.state == ExecutorState.UNREACHABLE) {
+        entry.state = ExecutorState.ACTIVE;
+      }
+    }
+    for (Entry entry : List.copyOf(entries.values())) {
+      if (!listed.contains(entry.ref)) {
+        // Out of the listing: a node that stays Up drains; otherwise the executor is gone.
+        if (isUpAndReachable(entry.address)) {
+          if (entry.state != ExecutorState.DRAINING) {
+            log.info("Executor on {} is draining", entry.address);
+            entry.state = ExecutorState.DRAINING;
+          }
+        } else {
+          entries.remove(entry.ref);
+          lost.add(new Lost(entry, "left the cluster"));
+        }
+      } else if (!reachable.contains(entry.ref) && entry.state != ExecutorState.UNREACHABLE) {
+        entry.state = ExecutorState.UNREACHABLE;
+        lost.add(new Lost(entry, "is unreachable"));
+      }
+    }
+    return new ListingChanges(added, lost);
+  }
+
+  List<Lost> onUnreachable(Address address) {
+    List<Lost> lost = new ArrayList<>();
+    for (Entry entry : entriesAt(address)) {
+      if (entry.state != ExecutorState.UNREACHABLE) {
+        entry.state = ExecutorState.UNREACHABLE;
+        lost.add(new Lost(entry, "is unreachable"));
+      }
+    }
+    return lost;
+  }
+
+  void onReachable(Address address) {
+    for (Entry entry : entriesAt(address)) {
+      if (entry.state == ExecutorState.UNREACHABLE && reachable.contains(entry.ref)) {
+        entry.state = ExecutorState.ACTIVE;
+      }
+    }
+  }
+
+  List<Lost> onRemoved(Address address) {
+    List<Lost> lost = new ArrayList<>();
+    for (Entry entry : entriesAt(address)) {
+      entries.remove(entry.ref);
+      lost.add(new Lost(entry, "was removed from the cluster"));
+    }
+    return lost;
+  }
+
+  Optional<Lost> onStopped(ActorRef<?> ref) {
+    return Optional.ofNullable(entries.remove(ref)).map(entry -> new Lost(entry, "stopped"));
+  }
+
+  /** Whether the executor is known; its capacity is then at least one. */
+  boolean onCapacity(ActorRef<Executor.Command> ref, int slots) {
+    Entry entry = entries.get(ref);
+    if (entry != null) {
+      entry.capacity = Math.max(1, slots);
+    }
+    return entry != null;
+  }
+
+  /** The active executor with the least work in flight for its capacity; ties at random. */
+  Optional<Entry> pick() {
+    List<Entry> best = new ArrayList<>();
+    double bestLoad = Double.MAX_VALUE;
+    for (Entry entry : entries.values()) {
+      if (!entry.hasRoom()) {
+        continue;
+      }
+      double load = (double) entry.inFlight.size() / entry.capacity;
+      if (load < bestLoad) {
+        best.clear();
+        bestLoad = load;
+      }
+      if (load == bestLoad) {
+        best.add(entry);
+      }
+    }
+    return best.isEmpty()
+        ? Optional.empty()
+        : Optional.of(best.get(ThreadLocalRandom.current().nextInt(best.size())));
+  }
+
+  boolean anyActive() {
+    return entries.values().stream().anyMatch(entry -> entry.state == ExecutorState.ACTIVE);
+  }
+
+  List<Router.ExecutorStatus> status() {
+    return entries.values().stream()
+        .map(
+            entry ->
+                new Router.ExecutorStatus(
+                    entry.address.toString(), entry.state, entry.capacity, entry.inFlight.size(),
+                    entry.completed))
+        .toList();
+  }
+
+  private List<Entry> entriesAt(Address address) {
+    return entries.values().stream().filter(entry -> entry.address.equals(address)).toList();
+  }
+
+  private boolean isUpAndReachable(Address address) {
+    var state = cluster.state();
+    boolean unreachable =
+        StreamSupport.stream(state.getUnreachable().spliterator(), false)
+            .anyMatch(member -> member.address().equals(address));
+    boolean up =
+        StreamSupport.stream(state.getMembers().spliterator(), false)
+            .filter(member -> member.address().equals(address))
+            .map(Member::status)
+            .anyMatch(status -> status == MemberStatus.up() || status == MemberStatus.leaving());
+    return up && !unreachable;
+  }
+
+  /** A local executor's path has no host: it lives at this node's address. */
+  private Address addressOf(ActorRef<?> ref) {
+    Address address = ref.path().address();
+    return address.hasGlobalScope() ? address : cluster.selfMember().address();
+  }
+}
