@@ -13,7 +13,6 @@ import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.server.Route;
 import com.typesafe.config.Config;
-import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.taskgrid.core.execution.Executor;
 import org.taskgrid.core.execution.ExecutorSettings;
@@ -75,14 +74,14 @@ public final class Gateway {
     Route route =
         HttpApi.route(
             ApiTokens.fromConfig(config),
-            new HealthRoutes(system, router),
-            new ClusterRoutes(system, router),
+            new HealthRoutes(system, router, settings.askTimeout()),
+            new ClusterRoutes(system, router, settings.askTimeout()),
             new TaskRoutes(system, registry, router, admission, settings),
-            new JobRoutes(system, registry, jobs, jobSettings));
+            new JobRoutes(system, registry, jobs, jobSettings, settings.askTimeout()));
     return Http.get(system)
         .newServerAt(settings.host(), settings.port())
         .bind(route)
-        .thenApply(binding -> binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system));
+        .thenApply(binding -> binding.addToCoordinatedShutdown(settings.terminationDeadline(), system));
   }
 
   /** A bug in one message must not leave the node serving without the actor: start it afresh. */

@@ -9,9 +9,19 @@ import java.time.Duration;
  * @param defaultTimeout how long a call waits for its task when it names no {@code timeout}
  * @param maxTimeout the longest {@code timeout} a call may ask for
  * @param maxBodyBytes the largest request body; larger ones are answered 413
+ * @param askTimeout how long a route waits for the gateway's own actors (jobs, router status)
+ * @param answerGrace how much longer than a call's timeout the gateway waits for its answer
+ * @param terminationDeadline how long requests in progress get to finish when the node stops
  */
 public record GatewaySettings(
-    String host, int port, Duration defaultTimeout, Duration maxTimeout, long maxBodyBytes) {
+    String host,
+    int port,
+    Duration defaultTimeout,
+    Duration maxTimeout,
+    long maxBodyBytes,
+    Duration askTimeout,
+    Duration answerGrace,
+    Duration terminationDeadline) {
 
   public static GatewaySettings fromConfig(Config root) {
     Config config = root.getConfig("taskgrid.gateway");
@@ -20,6 +30,9 @@ public record GatewaySettings(
         config.getInt("http.port"),
         config.getDuration("default-timeout"),
         config.getDuration("max-timeout"),
-        config.getBytes("max-body-size"));
+        config.getBytes("max-body-size"),
+        config.getDuration("ask-timeout"),
+        config.getDuration("answer-grace"),
+        config.getDuration("http.termination-deadline"));
   }
 }

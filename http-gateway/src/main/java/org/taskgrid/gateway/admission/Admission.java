@@ -10,40 +10,112 @@ import java.util.function.IntConsumer;
 
 /**
  * Bounds the work of a gateway: at most {@code max-in-flight} parts run at once (sync calls and
- * job parts alike), and at most {@code max-queued} wait for a slot, where a waiting call counts
- * once and a job with parts not yet dispatched counts once. Beyond both a new call or job is
- * refused at once, so memory never grows with the excess. Slots go to waiters in turn, a job
- * taking one slot a turn. Thread-safe: routes and job actors share one instance, and no method
- * waits for anything but a short lock.
+ * job parts alike), and at most {@code max-queued} calls and jobs wait for a slot. Beyond both a
+ * new call or job is refused at once, so memory never grows with the excess. Slots go to waiters
+ * in turn, a job taking one slot a turn.
+ *
+ * <p>The conversation, for a call: {@link #acquireForCall()} gives a future slot or refuses; the
+ * caller gives the slot back with {@link #release(int) release(1)} once its part ended.
+ *
+ * <p>For a job: {@link #admitJob} gives the job its {@link JobSlots} or refuses it. The job asks
+ * {@link JobSlots#request(int) request(n)} for as many slots as it could use now and is told how
+ * many it got; the others reach it later, one at a time, through its {@code onGranted} callback,
+ * and are the job's from then on. It gives one back per ended part with {@link
+ * JobSlots#release(int)}, and {@link JobSlots#close()} at its end returns all it still holds, also
+ * those whose announcement it never read.
+ *
+ * <p>Thread-safe: routes and job actors share one instance, no method waits for anything but a
+ * short lock, and no callback or future runs under that lock.
  */
 public final class Admission {
   private final int maxInFlight;
   private final int maxQueued;
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
   private int inFlight;
-  /** Jobs admitted whose coordinator has not asked for slots yet: they wait too. */
-  private int reservedJobs;
+  /** Jobs admitted that have not asked for slots yet: they wait too. */
+  private int admittedJobs;
 
   /** Who waits for a slot: a call, or a job. */
-  private sealed interface Waiter permits CallWaiter, JobWaiter {}
+  private sealed interface Waiter permits CallWaiter, JobSlots {}
 
   /** A call waiting for its one slot; it stops waiting when its future completes otherwise. */
   private record CallWaiter(CompletableFuture<Void> slot) implements Waiter {}
 
-  /**
-   * A job's standing request for slots. A slot granted later is announced through
-   * {@code onGranted} and is the job's once it {@link #claim claims} it; one still unclaimed when
-   * the job {@link #withdraw withdraws} goes back, so a job that ends before it reads the
-   * announcement takes no slot with it.
-   */
-  public static final class JobWaiter implements Waiter {
+  /** The slots of one admitted job; see the class comment for the conversation. */
+  public final class JobSlots implements Waiter {
     private final IntConsumer onGranted;
+    private boolean requested;
     private int wanted;
     private boolean queued;
-    private int unclaimed;
+    /** Slots granted to the job and not given back. */
+    private int held;
+    private boolean closed;
 
-    public JobWaiter(IntConsumer onGranted) {
+    private JobSlots(IntConsumer onGranted) {
       this.onGranted = onGranted;
+    }
+
+    /**
+     * The job could use {@code wanted} more slots now (replacing its earlier request): returns how
+     * many it gets at once; the rest come later through {@code onGranted}. Never refuses: an
+     * admitted job is not refused part-way. {@code request(0)} leaves the queue.
+     */
+    public int request(int wanted) {
+      synchronized (Admission.this) {
+        if (closed) {
+          return 0;
+        }
+        if (!requested) {
+          requested = true;
+          admittedJobs--;
+        }
+        int now = Math.max(0, Math.min(wanted, maxInFlight - inFlight));
+        inFlight += now;
+        held += now;
+        this.wanted = wanted - now;
+        if (this.wanted > 0 && !queued) {
+          queued = true;
+          queue.add(this);
+        } else if (this.wanted == 0 && queued) {
+          queued = false;
+          queue.remove(this);
+        }
+        return now;
+      }
+    }
+
+    /** Gives back slots whose parts ended, or that the job does not use. */
+    public void release(int slots) {
+      synchronized (Admission.this) {
+        if (closed) {
+          return; // returned at close already
+        }
+        held -= slots;
+      }
+      Admission.this.release(slots);
+    }
+
+    /** The job ended: it leaves the queue and every slot it holds goes back. Idempotent. */
+    public void close() {
+      int returned;
+      synchronized (Admission.this) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        if (!requested) {
+          admittedJobs--;
+        }
+        if (queued) {
+          queued = false;
+          queue.remove(this);
+        }
+        returned = held;
+        held = 0;
+      }
+      if (returned > 0) {
+        Admission.this.release(returned);
+      }
     }
   }
 
@@ -83,101 +155,54 @@ public final class Admission {
 
   /**
    * Admits a new job when a slot is free and nobody waits, or the queue has room for it; the job
-   * then counts as waiting until its coordinator {@link #claimReservation() claims} its place.
+   * counts as waiting until it first {@link JobSlots#request requests} slots.
+   *
+   * @param onGranted told of each slot granted after a request, from whichever thread released it
    */
-  public synchronized boolean reserveJob() {
-    if ((inFlight < maxInFlight && queue.isEmpty() && reservedJobs == 0) || queueHasRoom()) {
-      reservedJobs++;
-      return true;
+  public synchronized Optional<JobSlots> admitJob(IntConsumer onGranted) {
+    if ((inFlight < maxInFlight && queue.isEmpty() && admittedJobs == 0) || queueHasRoom()) {
+      admittedJobs++;
+      return Optional.of(new JobSlots(onGranted));
     }
-    return false;
-  }
-
-  /** An admitted job's coordinator takes its place: from now on it asks for slots itself. */
-  public synchronized void claimReservation() {
-    if (reservedJobs > 0) {
-      reservedJobs--;
-    }
+    return Optional.empty();
   }
 
   /** Callers that stopped waiting (timed out) are not waiting: they leave the queue when full. */
   private boolean queueHasRoom() {
-    if (queue.size() + reservedJobs >= maxQueued) {
+    if (queue.size() + admittedJobs >= maxQueued) {
       queue.removeIf(waiter -> waiter instanceof CallWaiter call && call.slot().isDone());
     }
-    return queue.size() + reservedJobs < maxQueued;
+    return queue.size() + admittedJobs < maxQueued;
   }
 
-  /**
-   * Asks for up to {@code wanted} slots for an admitted job, replacing its earlier request: returns
-   * how many it gets now; the rest arrive later through the waiter, one at a time. Never refuses:
-   * an admitted job is not refused part-way.
-   */
-  public synchronized int acquireForJob(JobWaiter waiter, int wanted) {
-    int now = Math.max(0, Math.min(wanted, maxInFlight - inFlight));
-    inFlight += now;
-    waiter.wanted = wanted - now;
-    if (waiter.wanted > 0 && !waiter.queued) {
-      waiter.queued = true;
-      queue.add(waiter);
-    }
-    return now;
-  }
-
-  /**
-   * Takes up to {@code announced} slots that {@code onGranted} announced: returns how many are
-   * still the job's (none once it withdrew, as they went back then).
-   */
-  public synchronized int claim(JobWaiter waiter, int announced) {
-    int claimed = Math.max(0, Math.min(announced, waiter.unclaimed));
-    waiter.unclaimed -= claimed;
-    return claimed;
-  }
-
-  /**
-   * The job wants no more slots (it ended, or has nothing left to dispatch); slots announced to
-   * it but not yet claimed go back.
-   */
-  public void withdraw(JobWaiter waiter) {
-    int unclaimed;
-    synchronized (this) {
-      waiter.wanted = 0;
-      if (waiter.queued) {
-        waiter.queued = false;
-        queue.remove(waiter);
-      }
-      unclaimed = waiter.unclaimed;
-      waiter.unclaimed = 0;
-    }
-    if (unclaimed > 0) {
-      release(unclaimed);
-    }
-  }
-
-  /** Gives back slots whose parts ended; they go to the waiters in turn. */
+  /** Gives back slots of calls whose parts ended; they go to the waiters in turn. */
   public void release(int slots) {
-    List<CompletableFuture<Void>> granted = new ArrayList<>();
+    List<CompletableFuture<Void>> calls = new ArrayList<>();
+    List<JobSlots> jobs = new ArrayList<>();
     synchronized (this) {
       inFlight -= slots;
       while (inFlight < maxInFlight && !queue.isEmpty()) {
         Waiter next = queue.poll();
-        if (next instanceof JobWaiter job) {
+        if (next instanceof JobSlots job) {
           inFlight++;
+          job.held++;
           job.wanted--;
           job.queued = job.wanted > 0;
           if (job.queued) {
             queue.add(job);
           }
-          job.unclaimed++;
-          job.onGranted.accept(1);
+          jobs.add(job);
         } else if (next instanceof CallWaiter call && !call.slot().isDone()) {
           inFlight++;
-          granted.add(call.slot());
+          calls.add(call.slot());
         }
       }
     }
-    // Completed outside the lock: whatever the caller chained on its future runs here.
-    for (CompletableFuture<Void> call : granted) {
+    // Outside the lock: whatever the waiters chained on their grants runs here.
+    for (JobSlots job : jobs) {
+      job.onGranted.accept(1);
+    }
+    for (CompletableFuture<Void> call : calls) {
       if (!call.complete(null)) {
         release(1); // it stopped waiting just now
       }
@@ -191,6 +216,6 @@ public final class Admission {
 
   /** Calls and jobs waiting for a slot now. */
   public synchronized int queued() {
-    return queue.size() + reservedJobs;
+    return queue.size() + admittedJobs;
   }
 }

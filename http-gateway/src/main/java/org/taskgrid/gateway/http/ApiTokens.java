@@ -45,14 +45,14 @@ public final class ApiTokens {
     return !digests.isEmpty();
   }
 
-  /** Answers 401 unauthorized to a {@code /v1} request without a valid token. */
+  /** Answers 401 unauthorized to a request without a valid token. */
   Route require(Supplier<Route> inner) {
     if (!enabled()) {
       return inner.get();
     }
     return extractRequest(
         request ->
-            !request.getUri().path().startsWith("/v1") || authorized(request)
+            authorized(request)
                 ? inner.get()
                 : complete(
                     ErrorResponses.response(

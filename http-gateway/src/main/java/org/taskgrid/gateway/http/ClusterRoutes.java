@@ -4,7 +4,6 @@ import static akka.http.javadsl.server.Directives.complete;
 import static akka.http.javadsl.server.Directives.get;
 import static akka.http.javadsl.server.Directives.onSuccess;
 import static akka.http.javadsl.server.Directives.path;
-import static akka.http.javadsl.server.Directives.pathPrefix;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
@@ -24,7 +23,6 @@ import org.taskgrid.core.routing.Router;
 
 /** {@code GET /v1/cluster}: the members of the cluster and the executors the router sees. */
 public final class ClusterRoutes {
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
 
   record MemberView(String address, List<String> roles, String status) {}
 
@@ -32,27 +30,25 @@ public final class ClusterRoutes {
 
   private final ActorSystem<?> system;
   private final ActorRef<Router.Command> router;
+  private final Duration askTimeout;
   private final Cluster cluster;
 
-  public ClusterRoutes(ActorSystem<?> system, ActorRef<Router.Command> router) {
+  public ClusterRoutes(ActorSystem<?> system, ActorRef<Router.Command> router, Duration askTimeout) {
     this.system = system;
     this.router = router;
+    this.askTimeout = askTimeout;
     this.cluster = Cluster.get(system);
   }
 
   public Route route() {
-    return pathPrefix(
-        "v1",
+    return path(
+        "cluster",
         () ->
-            path(
-                "cluster",
+            get(
                 () ->
-                    get(
-                        () ->
-                            onSuccess(
-                                AskPattern.ask(
-                                    router, Router.GetStatus::new, ASK_TIMEOUT, system.scheduler()),
-                                status -> complete(Json.response(StatusCodes.OK, view(status)))))));
+                    onSuccess(
+                        AskPattern.ask(router, Router.GetStatus::new, askTimeout, system.scheduler()),
+                        status -> complete(Json.response(StatusCodes.OK, view(status))))));
   }
 
   private ClusterView view(Router.Status status) {

@@ -24,15 +24,15 @@ import org.taskgrid.core.routing.Router;
  * cluster and some executor takes process work. Open even when API tokens are configured.
  */
 public final class HealthRoutes {
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
-
   private final ActorSystem<?> system;
   private final ActorRef<Router.Command> router;
+  private final Duration askTimeout;
   private final Cluster cluster;
 
-  public HealthRoutes(ActorSystem<?> system, ActorRef<Router.Command> router) {
+  public HealthRoutes(ActorSystem<?> system, ActorRef<Router.Command> router, Duration askTimeout) {
     this.system = system;
     this.router = router;
+    this.askTimeout = askTimeout;
     this.cluster = Cluster.get(system);
   }
 
@@ -51,7 +51,7 @@ public final class HealthRoutes {
       return complete(status(false, "this node is " + member + " in the cluster, not Up"));
     }
     return onSuccess(
-        AskPattern.ask(router, Router.GetStatus::new, ASK_TIMEOUT, system.scheduler()),
+        AskPattern.ask(router, Router.GetStatus::new, askTimeout, system.scheduler()),
         routerStatus ->
             complete(
                 routerStatus.anyActive()

@@ -3,6 +3,7 @@ package org.taskgrid.gateway.http;
 import static akka.http.javadsl.server.Directives.concat;
 import static akka.http.javadsl.server.Directives.handleExceptions;
 import static akka.http.javadsl.server.Directives.handleRejections;
+import static akka.http.javadsl.server.Directives.pathPrefix;
 import static akka.http.javadsl.server.Directives.withRequestTimeoutResponse;
 
 import akka.http.javadsl.server.Route;
@@ -24,7 +25,12 @@ public final class HttpApi {
                         () ->
                             concat(
                                 health.route(),
-                                tokens.require(
-                                    () -> concat(cluster.route(), tasks.route(), jobs.route()))))));
+                                pathPrefix(
+                                    "v1",
+                                    () ->
+                                        tokens.require(
+                                            () ->
+                                                concat(
+                                                    cluster.route(), tasks.route(), jobs.route())))))));
   }
 }

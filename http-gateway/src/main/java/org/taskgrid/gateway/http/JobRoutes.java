@@ -41,6 +41,7 @@ import org.taskgrid.core.task.TaskRegistry;
 import org.taskgrid.gateway.jobs.JobManager;
 import org.taskgrid.gateway.jobs.JobSettings;
 import org.taskgrid.gateway.jobs.JobSpec;
+import org.taskgrid.gateway.jobs.JobState;
 import org.taskgrid.gateway.jobs.JobView;
 
 /**
@@ -49,15 +50,11 @@ import org.taskgrid.gateway.jobs.JobView;
  * {@code DELETE /v1/jobs/{id}} follow and cancel it.
  */
 public final class JobRoutes {
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
   private static final Set<String> BODY_FIELDS = Set.of("task", "input", "parts", "inputs", "mode");
-  private static final Set<String> STATES =
-      Set.of(JobView.RUNNING, JobView.SUCCEEDED, JobView.FAILED, JobView.CANCELLED);
   private static final int DEFAULT_LIMIT = 50;
   private static final int MAX_LIMIT = 1000;
   /** Progress events a slow client may lag behind; older ones are dropped, never the last. */
   private static final int EVENT_BUFFER = 16;
-  private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
   record JobCreated(String id, String status) {}
 
@@ -65,50 +62,47 @@ public final class JobRoutes {
   private final TaskRegistry registry;
   private final ActorRef<JobManager.Command> jobs;
   private final JobSettings settings;
+  private final Duration askTimeout;
   private final FrameLimit frameLimit;
 
   public JobRoutes(
       ActorSystem<?> system,
       TaskRegistry registry,
       ActorRef<JobManager.Command> jobs,
-      JobSettings settings) {
+      JobSettings settings,
+      Duration askTimeout) {
     this.system = system;
     this.registry = registry;
     this.jobs = jobs;
     this.settings = settings;
+    this.askTimeout = askTimeout;
     this.frameLimit = new FrameLimit(system.settings().config());
   }
 
   public Route route() {
     return pathPrefix(
-        "v1",
+        "jobs",
         () ->
-            pathPrefix(
-                "jobs",
-                () ->
-                    concat(
-                        pathEndOrSingleSlash(
-                            () ->
-                                concat(
-                                    post(() -> Requests.jsonBody(this::start)),
-                                    get(() -> parameterMultiMap(this::list)))),
-                        pathPrefix(
-                            PathMatchers.segment(),
-                            id ->
-                                concat(
-                                    pathEndOrSingleSlash(
-                                        () ->
-                                            concat(
-                                                get(() -> show(id)),
-                                                delete(() -> cancel(id)))),
-                                    path("events", () -> get(() -> events(id))))))));
+            concat(
+                pathEndOrSingleSlash(
+                    () ->
+                        concat(
+                            post(() -> Requests.jsonBody(this::start)),
+                            get(() -> parameterMultiMap(this::list)))),
+                pathPrefix(
+                    PathMatchers.segment(),
+                    id ->
+                        concat(
+                            pathEndOrSingleSlash(
+                                () -> concat(get(() -> show(id)), delete(() -> cancel(id)))),
+                            path("events", () -> get(() -> events(id)))))));
   }
 
   private Route start(JsonNode body) {
     JobSpec spec = spec(body);
     return onSuccess(
         AskPattern.<JobManager.Command, Optional<String>>ask(
-            jobs, replyTo -> new JobManager.StartJob(spec, replyTo), ASK_TIMEOUT, system.scheduler()),
+            jobs, replyTo -> new JobManager.StartJob(spec, replyTo), askTimeout, system.scheduler()),
         started -> {
           String id =
               started.orElseThrow(
@@ -122,14 +116,19 @@ public final class JobRoutes {
 
   private Route list(Map<String, List<String>> query) {
     Requests.checkQuery(query, Set.of("state", "limit"));
-    String state = Requests.single(query, "state");
-    if (state != null && !STATES.contains(state)) {
-      throw ApiError.invalidInput("state must be one of running, succeeded, failed, cancelled", "state");
-    }
+    String stateName = Requests.single(query, "state");
+    JobState state =
+        stateName == null
+            ? null
+            : JobState.fromWireName(stateName)
+                .orElseThrow(
+                    () ->
+                        ApiError.invalidInput(
+                            "state must be one of running, succeeded, failed, cancelled", "state"));
     int limit = limit(Requests.single(query, "limit"));
     return onSuccess(
         AskPattern.<JobManager.Command, List<JobView>>ask(
-            jobs, replyTo -> new JobManager.ListJobs(state, limit, replyTo), ASK_TIMEOUT, system.scheduler()),
+            jobs, replyTo -> new JobManager.ListJobs(state, limit, replyTo), askTimeout, system.scheduler()),
         views -> complete(Json.response(StatusCodes.OK, views)));
   }
 
@@ -140,7 +139,7 @@ public final class JobRoutes {
   private Route cancel(String id) {
     return onSuccess(
         AskPattern.<JobManager.Command, Optional<JobView>>ask(
-            jobs, replyTo -> new JobManager.CancelJob(id, replyTo), ASK_TIMEOUT, system.scheduler()),
+            jobs, replyTo -> new JobManager.CancelJob(id, replyTo), askTimeout, system.scheduler()),
         view ->
             complete(
                 Json.response(
@@ -167,14 +166,14 @@ public final class JobRoutes {
                           ServerSentEvent.create(
                               new String(Json.write(view), StandardCharsets.UTF_8),
                               view.finished() ? "done" : "progress"))
-                  .keepAlive(KEEP_ALIVE, ServerSentEvent::heartbeat);
+                  .keepAlive(settings.eventsKeepAlive(), ServerSentEvent::heartbeat);
           return completeOK(events, EventStreamMarshalling.toEventStream());
         });
   }
 
   private java.util.concurrent.CompletionStage<JobView> find(String id) {
     return AskPattern.<JobManager.Command, Optional<JobView>>ask(
-            jobs, replyTo -> new JobManager.GetJob(id, replyTo), ASK_TIMEOUT, system.scheduler())
+            jobs, replyTo -> new JobManager.GetJob(id, replyTo), askTimeout, system.scheduler())
         .thenApply(view -> view.orElseThrow(() -> unknownJob(id)));
   }
 

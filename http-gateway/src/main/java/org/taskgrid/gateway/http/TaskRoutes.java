@@ -27,7 +27,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.taskgrid.core.execution.Executor;
+import org.taskgrid.core.execution.PartProtocol;
 import org.taskgrid.core.routing.Router;
 import org.taskgrid.core.task.InvalidInputException;
 import org.taskgrid.core.task.Mode;
@@ -40,8 +40,6 @@ import org.taskgrid.gateway.admission.Admission;
 public final class TaskRoutes {
   private static final Set<String> QUERY_PARAMETERS = Set.of("mode", "timeout");
   private static final Pattern TIMEOUT = Pattern.compile("(\\d{1,9})(ms|s|m)");
-  /** How much longer than the task's own timeout the gateway waits for the executor's answer. */
-  private static final Duration ANSWER_GRACE = Duration.ofSeconds(2);
 
   /** One entry of {@code GET /v1/tasks}. */
   record TaskDescription(
@@ -74,14 +72,11 @@ public final class TaskRoutes {
 
   public Route route() {
     return pathPrefix(
-        "v1",
+        "tasks",
         () ->
-            pathPrefix(
-                "tasks",
-                () ->
-                    concat(
-                        pathEndOrSingleSlash(() -> get(() -> complete(listing()))),
-                        path(PathMatchers.segment(), name -> post(() -> runTask(name))))));
+            concat(
+                pathEndOrSingleSlash(() -> get(() -> complete(listing()))),
+                path(PathMatchers.segment(), name -> post(() -> runTask(name)))));
   }
 
   private HttpResponse listing() {
@@ -130,27 +125,27 @@ public final class TaskRoutes {
             granted -> {
               Duration left = timeout.minusNanos(System.nanoTime() - start);
               String partId = UUID.randomUUID().toString();
-              return AskPattern.<Router.Command, Executor.PartOutcome>ask(
+              return AskPattern.<Router.Command, PartProtocol.PartOutcome>ask(
                       router,
                       replyTo ->
                           new Router.Submit(
                               partId, task.name(), input, mode, Math.max(1, left.toMillis()), replyTo),
-                      left.plus(ANSWER_GRACE),
+                      left.plus(settings.answerGrace()),
                       system.scheduler())
                   .whenComplete((outcome, error) -> admission.release(1));
             })
         .thenApply(outcome -> answer(task, mode, outcome));
   }
 
-  private static HttpResponse answer(RegisteredTask<?> task, Mode mode, Executor.PartOutcome outcome) {
-    if (outcome instanceof Executor.PartSucceeded done) {
+  private static HttpResponse answer(RegisteredTask<?> task, Mode mode, PartProtocol.PartOutcome outcome) {
+    if (outcome instanceof PartProtocol.PartSucceeded done) {
       return Json.response(
           StatusCodes.OK,
           new TaskAnswer(
               task.name(), done.result(), mode.wireName(), done.node(), done.thread(),
               done.attempt(), done.millis()));
     }
-    throw ApiError.of((Executor.PartFailed) outcome);
+    throw ApiError.of((PartProtocol.PartFailed) outcome);
   }
 
   /** Throws 400 invalid_input naming the field, within {@code prefix} (as in "inputs[3]."). */

@@ -10,27 +10,28 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.taskgrid.core.execution.Executor;
+import java.util.Optional;
+import org.taskgrid.core.execution.PartProtocol;
 import org.taskgrid.core.routing.Router;
 import org.taskgrid.core.task.Mode;
 import org.taskgrid.gateway.admission.Admission;
 
 /**
- * Runs one job: dispatches its parts through the router within a bounded window (the slots that
- * admission control grants it, at most what the workers can run), gathers their results, and
- * merges them or keeps them in input order. At the first part that fails for good (the job
- * fails) or when cancelled, it cancels the parts in flight and ends. It reports progress to the
- * {@link JobManager} at most once per progress interval, and its final state once.
+ * Runs one job: asks admission control to admit it (and answers the caller of {@link
+ * JobManager.StartJob} either way), dispatches its parts through the router within a bounded
+ * window (the slots that admission control grants it, at most what the workers can run), gathers
+ * their results, and merges them or keeps them in input order. At the first part that fails for
+ * good (the job fails) or when cancelled, it cancels the parts in flight and ends. It reports to
+ * the {@link JobManager} that it was accepted, its progress at most once per progress interval,
+ * and its final state once.
  */
 public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Command> {
-  private static final Duration WINDOW_REFRESH = Duration.ofSeconds(1);
 
   /** What a coordinator is told. */
   public sealed interface Command {}
@@ -42,7 +43,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
 
   private record SlotsGranted(int slots) implements Command {}
 
-  private record OutcomeReceived(Executor.PartOutcome outcome) implements Command {}
+  private record OutcomeReceived(PartProtocol.PartOutcome outcome) implements Command {}
 
   private record CapacityRead(Router.Status status) implements Command {}
 
@@ -51,31 +52,44 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
     REFRESH_WINDOW
   }
 
-  /** @param createdAt when the job was accepted (ISO-8601), as its views show it throughout */
+  /**
+   * A job that admission control may refuse: then it answers {@code replyTo} empty and stops at
+   * once; otherwise it tells the manager it was accepted, then answers its id.
+   */
   public static Behavior<Command> create(
       String id,
-      String createdAt,
       JobSpec spec,
+      ActorRef<Optional<String>> replyTo,
       ActorRef<Router.Command> router,
       Admission admission,
       ActorRef<JobManager.Command> manager,
       JobSettings settings) {
     return Behaviors.setup(
-        context ->
-            Behaviors.withTimers(
-                timers ->
-                    new JobCoordinator(
-                        context, timers, id, createdAt, spec, router, admission, manager, settings)));
+        context -> {
+          ActorRef<Command> self = context.getSelf();
+          Optional<Admission.JobSlots> slots =
+              admission.admitJob(granted -> self.tell(new SlotsGranted(granted)));
+          if (slots.isEmpty()) {
+            replyTo.tell(Optional.empty());
+            return Behaviors.stopped();
+          }
+          String createdAt = Instant.now().toString();
+          manager.tell(new JobManager.JobAccepted(JobView.accepted(id, spec, createdAt), self));
+          replyTo.tell(Optional.of(id));
+          return Behaviors.withTimers(
+              timers ->
+                  new JobCoordinator(
+                      context, timers, id, createdAt, spec, router, slots.get(), manager, settings));
+        });
   }
 
   private final String id;
   private final JobSpec spec;
   private final ActorRef<Router.Command> router;
-  private final Admission admission;
+  private final Admission.JobSlots slots;
   private final ActorRef<JobManager.Command> manager;
   private final JobSettings settings;
-  private final ActorRef<Executor.PartOutcome> outcomeAdapter;
-  private final Admission.JobWaiter waiter;
+  private final ActorRef<PartProtocol.PartOutcome> outcomeAdapter;
   private final String createdAt;
   private final JsonNode[] results;
   private final Map<String, Integer> inFlight = new HashMap<>();
@@ -94,7 +108,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
       String createdAt,
       JobSpec spec,
       ActorRef<Router.Command> router,
-      Admission admission,
+      Admission.JobSlots slots,
       ActorRef<JobManager.Command> manager,
       JobSettings settings) {
     super(context);
@@ -102,19 +116,17 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
     this.createdAt = createdAt;
     this.spec = spec;
     this.router = router;
-    this.admission = admission;
+    this.slots = slots;
     this.manager = manager;
     this.settings = settings;
     this.results = new JsonNode[spec.inputs().size()];
-    this.outcomeAdapter = context.messageAdapter(Executor.PartOutcome.class, OutcomeReceived::new);
-    ActorRef<Command> self = context.getSelf();
-    this.waiter = new Admission.JobWaiter(slots -> self.tell(new SlotsGranted(slots)));
+    this.outcomeAdapter = context.messageAdapter(PartProtocol.PartOutcome.class, OutcomeReceived::new);
     this.window = Math.min(settings.maxWindow(), results.length);
-    admission.claimReservation();
     timers.startTimerWithFixedDelay(Tick.PUBLISH, Tick.PUBLISH, settings.progressInterval());
     if (spec.mode() == Mode.PROCESS) {
       // The window follows what the workers can run: no point queueing parts in the router.
-      timers.startTimerWithFixedDelay(Tick.REFRESH_WINDOW, Tick.REFRESH_WINDOW, WINDOW_REFRESH);
+      timers.startTimerWithFixedDelay(
+          Tick.REFRESH_WINDOW, Tick.REFRESH_WINDOW, settings.windowRefreshInterval());
       refreshWindow();
     }
     askForSlots();
@@ -123,8 +135,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        // A slot announced before the job withdrew went back then: claim what is still ours.
-        .onMessage(SlotsGranted.class, granted -> onSlots(admission.claim(waiter, granted.slots())))
+        .onMessage(SlotsGranted.class, granted -> onSlots(granted.slots()))
         .onMessage(OutcomeReceived.class, this::onOutcome)
         .onMessage(CapacityRead.class, this::onCapacity)
         .onMessageEquals(Tick.PUBLISH, this::onPublish)
@@ -133,50 +144,46 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
         .build();
   }
 
-  private Behavior<Command> onSlots(int slots) {
-    for (int i = 0; i < slots; i++) {
+  private Behavior<Command> onSlots(int granted) {
+    for (int i = 0; i < granted; i++) {
       if (dispatching() && inFlight.size() < window) {
         dispatch();
       } else {
-        admission.release(1);
+        slots.release(1);
       }
     }
     return this;
   }
 
   private Behavior<Command> onOutcome(OutcomeReceived received) {
-    Executor.PartOutcome outcome = received.outcome();
+    PartProtocol.PartOutcome outcome = received.outcome();
     Integer index = inFlight.remove(outcome.partId());
     if (index == null) {
       return this;
     }
-    admission.release(1);
+    slots.release(1);
     retried += Math.max(0, outcome.attempt() - 1);
     changed = true;
-    if (outcome instanceof Executor.PartSucceeded succeeded) {
+    if (outcome instanceof PartProtocol.PartSucceeded succeeded) {
       results[index] = succeeded.result();
       done++;
     } else {
-      Executor.PartFailed partFailed = (Executor.PartFailed) outcome;
+      PartProtocol.PartFailed partFailed = (PartProtocol.PartFailed) outcome;
       failed++;
       errors.add(new JobView.PartError(index, partFailed.failure().code(), partFailed.message()));
       // The job has failed: its other parts would only cost, so they stop now.
       cancelInFlight();
-      return finish(JobView.FAILED);
+      return finish(JobState.FAILED);
     }
     if (inFlight.isEmpty() && !dispatching()) {
-      return finish(JobView.SUCCEEDED);
+      return finish(JobState.SUCCEEDED);
     }
     askForSlots();
     return this;
   }
 
   private Behavior<Command> onCapacity(CapacityRead read) {
-    int capacity =
-        read.status().executors().stream()
-            .filter(executor -> executor.state().equals("active"))
-            .mapToInt(Router.ExecutorStatus::capacity)
-            .sum();
+    int capacity = read.status().activeCapacity();
     window = Math.max(1, Math.min(Math.min(settings.maxWindow(), results.length), capacity));
     askForSlots();
     return this;
@@ -185,21 +192,21 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
   private Behavior<Command> onPublish() {
     if (changed) {
       changed = false;
-      manager.tell(new JobManager.JobProgressed(view(JobView.RUNNING, null, null)));
+      manager.tell(new JobManager.JobProgressed(view(JobState.RUNNING, null, null)));
     }
     return this;
   }
 
   private Behavior<Command> onCancel() {
     cancelInFlight();
-    return finish(JobView.CANCELLED);
+    return finish(JobState.CANCELLED);
   }
 
   private void cancelInFlight() {
     for (String partId : inFlight.keySet()) {
       router.tell(new Router.Cancel(partId));
     }
-    admission.release(inFlight.size());
+    slots.release(inFlight.size());
     inFlight.clear();
   }
 
@@ -210,11 +217,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
 
   private void askForSlots() {
     int wanted = Math.max(0, Math.min(window - inFlight.size(), results.length - next));
-    if (wanted == 0) {
-      admission.withdraw(waiter);
-    } else {
-      onSlots(admission.acquireForJob(waiter, wanted));
-    }
+    onSlots(slots.request(wanted));
   }
 
   private void dispatch() {
@@ -236,19 +239,19 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
         .ask(
             Router.Status.class,
             router,
-            WINDOW_REFRESH,
+            settings.windowRefreshInterval(),
             Router.GetStatus::new,
             (status, error) -> status != null ? new CapacityRead(status) : Tick.PUBLISH);
   }
 
-  private Behavior<Command> finish(String state) {
-    admission.withdraw(waiter);
+  private Behavior<Command> finish(JobState state) {
+    slots.close();
     JsonNode result = null;
-    if (state.equals(JobView.SUCCEEDED)) {
+    if (state == JobState.SUCCEEDED) {
       try {
         result = spec.merge() ? spec.task().merge(Arrays.asList(results)) : resultList();
       } catch (RuntimeException e) {
-        state = JobView.FAILED;
+        state = JobState.FAILED;
         errors.add(new JobView.PartError(-1, "task_failed", "merging the parts failed: " + e.getMessage()));
       }
     }
@@ -264,7 +267,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
     return list;
   }
 
-  private JobView view(String state, JsonNode result, String finishedAt) {
+  private JobView view(JobState state, JsonNode result, String finishedAt) {
     return new JobView(
         id, spec.task().name(), spec.mode().wireName(), state, results.length, done, failed,
         retried, result, errors, createdAt, finishedAt);

@@ -29,12 +29,11 @@ import org.taskgrid.gateway.admission.Admission;
  * time or beyond the retained count, oldest first, so memory stays bounded.
  */
 public final class JobManager extends AbstractBehavior<JobManager.Command> {
-  private static final Duration MAX_PRUNE_INTERVAL = Duration.ofMinutes(1);
 
   /** What the manager is told. */
   public sealed interface Command {}
 
-  /** Start a job; answers its id, or empty when admission control refuses it. */
+  /** Start a job; answers its id, or empty when admission control refuses it (the job's coordinator answers). */
   public record StartJob(JobSpec spec, ActorRef<Optional<String>> replyTo) implements Command {}
 
   public record GetJob(String id, ActorRef<Optional<JobView>> replyTo) implements Command {}
@@ -44,7 +43,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    *
    * @param state only jobs in this state, or null for all
    */
-  public record ListJobs(String state, int limit, ActorRef<List<JobView>> replyTo)
+  public record ListJobs(JobState state, int limit, ActorRef<List<JobView>> replyTo)
       implements Command {}
 
   /** Cancel a running job; answers its view (unchanged when it had finished), empty if unknown. */
@@ -55,6 +54,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    * follower of a finished job gets that at once.
    */
   public record FollowJob(String id, ActorRef<JobView> follower) implements Command {}
+
+  /** From a coordinator: admission control admitted its job, which runs from now on. */
+  public record JobAccepted(JobView view, ActorRef<JobCoordinator.Command> coordinator)
+      implements Command {}
 
   /** From a coordinator: its job made progress. */
   public record JobProgressed(JobView view) implements Command {}
@@ -97,7 +100,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     this.admission = admission;
     this.settings = settings;
     Duration interval =
-        settings.retention().compareTo(MAX_PRUNE_INTERVAL) < 0 ? settings.retention() : MAX_PRUNE_INTERVAL;
+        settings.retention().compareTo(settings.pruneInterval()) < 0
+            ? settings.retention()
+            : settings.pruneInterval();
     timers.startTimerWithFixedDelay(Prune.INSTANCE, interval);
   }
 
@@ -109,6 +114,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(ListJobs.class, this::onList)
         .onMessage(CancelJob.class, this::onCancel)
         .onMessage(FollowJob.class, this::onFollow)
+        .onMessage(JobAccepted.class, this::onAccepted)
         .onMessage(JobProgressed.class, progressed -> onView(progressed.view()))
         .onMessage(JobFinished.class, this::onFinished)
         .onMessage(FollowerStopped.class, this::onFollowerStopped)
@@ -117,26 +123,19 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   private Behavior<Command> onStart(StartJob start) {
-    // Here, one job at a time, so that a burst of jobs cannot all pass the same free slot.
-    if (!admission.reserveJob()) {
-      start.replyTo().tell(Optional.empty());
-      return this;
-    }
     String id = UUID.randomUUID().toString();
-    String createdAt = Instant.now().toString();
-    ActorRef<JobCoordinator.Command> coordinator =
-        getContext()
-            .spawn(
-                JobCoordinator.create(
-                    id, createdAt, start.spec(), router, admission, getContext().getSelf(), settings),
-                "job-" + id);
-    running.put(id, coordinator);
-    views.put(
-        id,
-        new JobView(
-            id, start.spec().task().name(), start.spec().mode().wireName(), JobView.RUNNING,
-            start.spec().inputs().size(), 0, 0, 0, null, List.of(), createdAt, null));
-    start.replyTo().tell(Optional.of(id));
+    getContext()
+        .spawn(
+            JobCoordinator.create(
+                id, start.spec(), start.replyTo(), router, admission, getContext().getSelf(), settings),
+            "job-" + id);
+    return this;
+  }
+
+  private Behavior<Command> onAccepted(JobAccepted accepted) {
+    // Told before the caller hears the id, so that the job is known by the time it asks.
+    running.put(accepted.view().id(), accepted.coordinator());
+    views.put(accepted.view().id(), accepted.view());
     return this;
   }
 
@@ -145,7 +144,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     List<JobView> newestFirst = new ArrayList<>();
     for (int i = all.size() - 1; i >= 0 && newestFirst.size() < list.limit(); i--) {
       JobView view = all.get(i);
-      if (list.state() == null || view.state().equals(list.state())) {
+      if (list.state() == null || view.state() == list.state()) {
         newestFirst.add(view.summary());
       }
     }

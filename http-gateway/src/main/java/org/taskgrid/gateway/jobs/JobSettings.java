@@ -11,7 +11,10 @@ public record JobSettings(
     Duration partTimeout,
     Duration retention,
     int maxRetained,
-    Duration progressInterval) {
+    Duration progressInterval,
+    Duration windowRefreshInterval,
+    Duration pruneInterval,
+    Duration eventsKeepAlive) {
 
   public static JobSettings fromConfig(Config root) {
     Config config = root.getConfig("taskgrid.jobs");
@@ -22,6 +25,9 @@ public record JobSettings(
         config.getDuration("part-timeout"),
         config.getDuration("retention"),
         config.getInt("max-retained"),
-        config.getDuration("progress-interval"));
+        config.getDuration("progress-interval"),
+        config.getDuration("window-refresh-interval"),
+        config.getDuration("prune-interval"),
+        config.getDuration("events-keep-alive"));
   }
 }

@@ -6,7 +6,6 @@ import java.util.List;
 /**
  * A job as {@code GET /v1/jobs/{id}} shows it: a snapshot, immutable.
  *
- * @param state {@code running}, {@code succeeded}, {@code failed} or {@code cancelled}
  * @param result the merged result (split input) or the part results in input order (inputs),
  *     once the job succeeded; null before and otherwise
  * @param errors the parts that failed, with why
@@ -17,7 +16,7 @@ public record JobView(
     String id,
     String task,
     String mode,
-    String state,
+    JobState state,
     int parts,
     int done,
     int failed,
@@ -27,11 +26,6 @@ public record JobView(
     String createdAt,
     String finishedAt) {
 
-  public static final String RUNNING = "running";
-  public static final String SUCCEEDED = "succeeded";
-  public static final String FAILED = "failed";
-  public static final String CANCELLED = "cancelled";
-
   public JobView {
     errors = List.copyOf(errors);
   }
@@ -39,8 +33,15 @@ public record JobView(
   /** Why one part failed. */
   public record PartError(int part, String code, String message) {}
 
+  /** A job just accepted: running, nothing done yet. */
+  public static JobView accepted(String id, JobSpec spec, String createdAt) {
+    return new JobView(
+        id, spec.task().name(), spec.mode().wireName(), JobState.RUNNING, spec.inputs().size(),
+        0, 0, 0, null, List.of(), createdAt, null);
+  }
+
   public boolean finished() {
-    return !state.equals(RUNNING);
+    return state.finished();
   }
 
   /** The same without result and errors, for listings. */

@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
 /** {@link Admission} on its own: bounds, order of the waiters, jobs, and many threads at once. */
@@ -43,7 +44,7 @@ class AdmissionTest {
     Admission admission = new Admission(1, 0);
     assertTrue(admission.acquireForCall().orElseThrow().isDone());
     assertEquals(Optional.empty(), admission.acquireForCall());
-    assertFalse(admission.reserveJob());
+    assertEquals(Optional.empty(), admission.admitJob(slots -> {}));
   }
 
   @Test
@@ -112,8 +113,7 @@ class AdmissionTest {
     admission.acquireForCall().orElseThrow().cancel(false);
     admission.acquireForCall().orElseThrow().cancel(false);
 
-    assertTrue(admission.reserveJob());
-    admission.claimReservation();
+    admitJob(admission, slots -> {}).request(0);
     CompletableFuture<Void> next = admission.acquireForCall().orElseThrow();
     assertFalse(next.isDone());
     admission.release(1);
@@ -124,11 +124,11 @@ class AdmissionTest {
   void aJobGetsTheFreeSlotsAtOnceAndWaitsForTheRest() {
     Admission admission = new Admission(3, 1);
     List<Integer> grants = new ArrayList<>();
-    Admission.JobWaiter job = new Admission.JobWaiter(grants::add);
+    Admission.JobSlots job = admitJob(admission, grants::add);
 
-    assertEquals(2, admission.acquireForJob(job, 2));
+    assertEquals(2, job.request(2));
     assertEquals(0, admission.queued(), "it wants no more");
-    assertEquals(1, admission.acquireForJob(job, 5), "one slot is left of three");
+    assertEquals(1, job.request(5), "one slot is left of three");
     assertEquals(3, admission.inFlight());
     assertEquals(1, admission.queued());
     assertEquals(List.of(), grants);
@@ -138,21 +138,21 @@ class AdmissionTest {
   void aJobCountsOnceInTheQueueHoweverManySlotsItWants() {
     Admission admission = new Admission(1, 2);
     admission.acquireForCall().orElseThrow();
-    Admission.JobWaiter job = new Admission.JobWaiter(slots -> {});
+    Admission.JobSlots job = admitJob(admission, slots -> {});
 
-    assertEquals(0, admission.acquireForJob(job, 1000));
+    assertEquals(0, job.request(1000));
     assertEquals(1, admission.queued());
-    assertEquals(0, admission.acquireForJob(job, 50), "a new request replaces the old one");
+    assertEquals(0, job.request(50), "a new request replaces the old one");
     assertEquals(1, admission.queued());
-    assertTrue(admission.reserveJob(), "one more waiter fits");
-    assertEquals(2, admission.queued(), "an admitted job holds its place until it claims it");
-    assertFalse(admission.reserveJob());
+    Admission.JobSlots second = admitJob(admission, slots -> {});
+    assertEquals(2, admission.queued(), "an admitted job holds its place until it asks");
+    assertEquals(Optional.empty(), admission.admitJob(slots -> {}));
     assertEquals(Optional.empty(), admission.acquireForCall());
-    admission.claimReservation();
+    second.request(0);
 
     assertFalse(admission.acquireForCall().orElseThrow().isDone());
     assertEquals(2, admission.queued());
-    assertFalse(admission.reserveJob());
+    assertEquals(Optional.empty(), admission.admitJob(slots -> {}));
     assertEquals(Optional.empty(), admission.acquireForCall());
   }
 
@@ -161,13 +161,14 @@ class AdmissionTest {
     Admission admission = new Admission(1, 4);
     admission.acquireForCall().orElseThrow();
     List<String> order = new ArrayList<>();
-    Admission.JobWaiter job =
-        new Admission.JobWaiter(
+    Admission.JobSlots job =
+        admitJob(
+            admission,
             slots -> {
               assertEquals(1, slots);
               order.add("job");
             });
-    assertEquals(0, admission.acquireForJob(job, 10));
+    assertEquals(0, job.request(10));
     waitingCall(admission, "b", order);
     waitingCall(admission, "c", order);
 
@@ -190,82 +191,109 @@ class AdmissionTest {
     Admission admission = new Admission(1, 2);
     admission.acquireForCall().orElseThrow();
     AtomicInteger granted = new AtomicInteger();
-    Admission.JobWaiter job = new Admission.JobWaiter(granted::addAndGet);
-    assertEquals(0, admission.acquireForJob(job, 2));
+    Admission.JobSlots job = admitJob(admission, granted::addAndGet);
+    assertEquals(0, job.request(2));
 
     admission.release(1);
     assertEquals(1, granted.get());
-    assertEquals(1, admission.claim(job, 1));
-    admission.release(1);
+    job.release(1);
     assertEquals(2, granted.get());
-    assertEquals(1, admission.claim(job, 1));
     assertEquals(0, admission.queued(), "satisfied, it left the queue");
     assertEquals(1, admission.inFlight(), "the job holds the one slot");
 
-    admission.release(1);
+    job.release(1);
     assertEquals(2, granted.get(), "no third grant");
     assertEquals(0, admission.inFlight());
   }
 
   @Test
-  void withdrawRemovesAJobFromTheQueue() {
+  void aJobThatWantsNothingMoreLeavesTheQueue() {
+    // It is not granted a slot it would only give back (code review L13).
+    Admission admission = new Admission(1, 2);
+    admission.acquireForCall().orElseThrow();
+    AtomicInteger granted = new AtomicInteger();
+    Admission.JobSlots job = admitJob(admission, granted::addAndGet);
+    assertEquals(0, job.request(3));
+    assertEquals(1, admission.queued());
+
+    assertEquals(0, job.request(0));
+    assertEquals(0, admission.queued());
+    admission.release(1);
+    assertEquals(0, granted.get());
+    assertEquals(0, admission.inFlight());
+  }
+
+  @Test
+  void closeRemovesAJobFromTheQueue() {
     Admission admission = new Admission(1, 1);
     admission.acquireForCall().orElseThrow();
     AtomicInteger granted = new AtomicInteger();
-    Admission.JobWaiter job = new Admission.JobWaiter(granted::addAndGet);
-    admission.acquireForJob(job, 3);
+    Admission.JobSlots job = admitJob(admission, granted::addAndGet);
+    job.request(3);
     assertEquals(1, admission.queued());
 
-    admission.withdraw(job);
+    job.close();
     assertEquals(0, admission.queued());
     CompletableFuture<Void> call = admission.acquireForCall().orElseThrow();
     admission.release(1);
-    assertEquals(0, granted.get(), "a withdrawn job gets nothing");
+    assertEquals(0, granted.get(), "a closed job gets nothing");
     assertTrue(call.isDone());
 
-    admission.withdraw(job); // twice is harmless
+    job.close(); // twice is harmless
+    job.release(1); // and so is a late release
+    assertEquals(0, job.request(1), "nor does it ask again");
     assertEquals(1, admission.inFlight());
     assertEquals(0, admission.queued());
   }
 
   @Test
-  void withdrawGivesBackSlotsGrantedButNotYetClaimed() {
+  void closeGivesBackEverySlotTheJobHoldsAlsoThoseItWasNotToldOfYet() {
     // A grant reaches a job as a message; a job that ends before it reads the message must not
     // take the slot with it.
     Admission admission = new Admission(2, 2);
-    Admission.JobWaiter job = new Admission.JobWaiter(slots -> {});
-    assertEquals(2, admission.acquireForJob(job, 10));
+    Admission.JobSlots job = admitJob(admission, slots -> {});
+    assertEquals(2, job.request(10));
 
-    admission.release(2); // both parts ended; both slots go straight back to the job
+    job.release(2); // both parts ended; both slots go straight back to the job
     assertEquals(2, admission.inFlight());
-    admission.withdraw(job); // the job ends before it claims them
+    job.close(); // the job ends before it reads the grants
 
     assertEquals(0, admission.inFlight());
-    assertEquals(0, admission.claim(job, 2), "nothing left to claim afterwards");
     assertTrue(admission.acquireForCall().orElseThrow().isDone());
   }
 
   @Test
-  void reserveJobFollowsTheBounds() {
+  void admitJobFollowsTheBounds() {
     Admission admission = new Admission(2, 1);
-    assertTrue(admission.reserveJob(), "free slots and nobody waits");
-    admission.claimReservation();
+    admitJob(admission, slots -> {}).request(0); // "free slots and nobody waits"
     admission.acquireForCall().orElseThrow();
     admission.acquireForCall().orElseThrow();
-    assertTrue(admission.reserveJob(), "no free slot, but room in the queue");
-    assertFalse(admission.reserveJob(), "no free slot, no room");
+    Admission.JobSlots admitted = admitJob(admission, slots -> {}); // "room in the queue"
+    assertEquals(Optional.empty(), admission.admitJob(slots -> {}), "no free slot, no room");
     assertEquals(Optional.empty(), admission.acquireForCall(), "the admitted job holds the place");
-    admission.claimReservation();
+    admitted.request(0);
 
     CompletableFuture<Void> waiting = admission.acquireForCall().orElseThrow();
-    assertFalse(admission.reserveJob(), "no free slot, no room");
+    assertEquals(Optional.empty(), admission.admitJob(slots -> {}), "no free slot, no room");
     admission.release(1);
     assertTrue(waiting.isDone());
-    assertTrue(admission.reserveJob(), "the queue emptied");
-    admission.claimReservation();
+    admitJob(admission, slots -> {}).request(0); // "the queue emptied"
     admission.release(2);
     assertEquals(0, admission.inFlight());
     assertEquals(0, admission.queued());
+  }
+
+  @Test
+  void aJobAdmittedAndClosedBeforeItAskedHoldsNothing() {
+    Admission admission = new Admission(1, 1);
+    admission.acquireForCall().orElseThrow();
+    admitJob(admission, slots -> {}).close();
+    assertEquals(0, admission.queued());
+    assertFalse(admission.acquireForCall().orElseThrow().isDone(), "its place is free again");
+  }
+
+  private static Admission.JobSlots admitJob(Admission admission, IntConsumer onGranted) {
+    return admission.admitJob(onGranted).orElseThrow(() -> new AssertionError("job refused"));
   }
 
   @Test
@@ -310,20 +338,20 @@ class AdmissionTest {
                   return null;
                 }));
       }
-      // A job alongside: it claims the slots granted to it, uses them briefly, and asks again.
+      // A job alongside: it uses the slots granted to it briefly, and asks again.
       AtomicInteger signalled = new AtomicInteger();
-      Admission.JobWaiter job = new Admission.JobWaiter(signalled::addAndGet);
+      Admission.JobSlots job = admitJob(admission, signalled::addAndGet);
       Future<?> jobRunner =
           pool.submit(
               () -> {
                 for (int i = 0; i < iterations; i++) {
-                  int slots = admission.acquireForJob(job, 2);
-                  slots += admission.claim(job, signalled.getAndSet(0));
+                  int slots = job.request(2);
+                  slots += signalled.getAndSet(0);
                   hold(holding, mostHeld, slots);
-                  admission.release(slots);
+                  job.release(slots);
                   Thread.yield();
                 }
-                admission.withdraw(job);
+                job.close();
                 return null;
               });
       for (Future<?> worker : workers) {
