@@ -39,7 +39,12 @@ final class Artifacts {
 
   /** The java launcher of the JDK that runs the tests. */
   static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return jdkTool("java");
+  }
+
+  /** A tool of the JDK that runs the tests ({@code java}, {@code jcmd}, {@code keytool}). */
+  static String jdkTool(String name) {
+    return Path.of(System.getProperty("java.home"), "bin", name).toString();
   }
 
   private static Path jar(String property) {

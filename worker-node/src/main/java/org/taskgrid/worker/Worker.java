@@ -68,6 +68,6 @@ public final class Worker {
         "drain-executor",
         () ->
             AskPattern.ask(executor, Executor.Drain::new, settings.drainTimeout(), system.scheduler())
-                .handle((drained, timedOut) -> Done.getInstance()));
+                .handleAsync((drained, timedOut) -> Done.getInstance(), system.executionContext()));
   }
 }

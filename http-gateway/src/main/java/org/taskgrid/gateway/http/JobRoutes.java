@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.taskgrid.core.Asks;
 import org.taskgrid.core.task.InvalidInputException;
 import org.taskgrid.core.task.Mode;
 import org.taskgrid.core.task.RegisteredTask;
@@ -172,8 +173,8 @@ public final class JobRoutes {
   }
 
   private java.util.concurrent.CompletionStage<JobView> find(String id) {
-    return AskPattern.<JobManager.Command, Optional<JobView>>ask(
-            jobs, replyTo -> new JobManager.GetJob(id, replyTo), askTimeout, system.scheduler())
+    return Asks.<JobManager.Command, Optional<JobView>>ask(
+            system, jobs, replyTo -> new JobManager.GetJob(id, replyTo), askTimeout)
         .thenApply(view -> view.orElseThrow(() -> unknownJob(id)));
   }
 

@@ -12,7 +12,6 @@ import static akka.http.javadsl.server.Directives.post;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.javadsl.AskPattern;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.PathMatchers;
@@ -27,6 +26,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.taskgrid.core.Asks;
 import org.taskgrid.core.execution.PartProtocol;
 import org.taskgrid.core.routing.Router;
 import org.taskgrid.core.task.InvalidInputException;
@@ -125,13 +125,13 @@ public final class TaskRoutes {
             granted -> {
               Duration left = timeout.minusNanos(System.nanoTime() - start);
               String partId = UUID.randomUUID().toString();
-              return AskPattern.<Router.Command, PartProtocol.PartOutcome>ask(
+              return Asks.<Router.Command, PartProtocol.PartOutcome>ask(
+                      system,
                       router,
                       replyTo ->
                           new Router.Submit(
                               partId, task.name(), input, mode, Math.max(1, left.toMillis()), replyTo),
-                      left.plus(settings.answerGrace()),
-                      system.scheduler())
+                      left.plus(settings.answerGrace()))
                   .whenComplete((outcome, error) -> admission.release(1));
             })
         .thenApply(outcome -> answer(task, mode, outcome));
