@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -101,21 +102,11 @@ public final class TestGateway implements BeforeAllCallback, AfterAllCallback {
 
   /** Polls {@code GET /health/ready} until it answers 200, for {@link #READY_WITHIN} at most. */
   private void awaitReady() throws InterruptedException {
-    long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-    String last = "no answer";
-    while (System.nanoTime() < deadline) {
-      try {
-        HttpResult ready = send(request("/health/ready").timeout(Duration.ofSeconds(2)).GET());
-        if (ready.status() == 200) {
-          return;
-        }
-        last = ready.toString();
-      } catch (IOException e) {
-        last = e.toString();
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("the gateway was not ready within " + READY_WITHIN + ": " + last);
+    Await.atMost(READY_WITHIN, "the gateway ready")
+        .every(Duration.ofMillis(100))
+        .until(
+            () -> send(request("/health/ready").timeout(Duration.ofSeconds(2)).GET()),
+            ready -> ready.status() == 200);
   }
 
   public int port() {
@@ -137,6 +128,13 @@ public final class TestGateway implements BeforeAllCallback, AfterAllCallback {
 
   public HttpResult send(HttpRequest.Builder request) throws IOException, InterruptedException {
     return HttpResult.of(client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
+  }
+
+  /** Sends without waiting for the answer: for many calls at once. */
+  public CompletableFuture<HttpResult> sendAsync(HttpRequest.Builder request) {
+    return client
+        .sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(HttpResult::of);
   }
 
   public HttpResult get(String pathAndQuery) throws IOException, InterruptedException {

@@ -39,12 +39,12 @@ class ClusterScaleOutIT {
   /** taskgrid.gateway.max-body-size by default. */
   private static final int MAX_BODY_BYTES = 1024 * 1024;
 
-  private static TestCluster cluster;
+  private static ProcessCluster cluster;
   private static GatewayClient client;
 
   @BeforeAll
   static void startGatewayAlone() throws InterruptedException {
-    cluster = TestCluster.start("ClusterScaleOutIT", List.of());
+    cluster = ProcessCluster.start("ClusterScaleOutIT", List.of());
     client = cluster.client();
   }
 
@@ -67,17 +67,15 @@ class ClusterScaleOutIT {
     // At once: not after waiting for the call's timeout (30 s) or for a worker to come.
     assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "the refusal took " + took);
 
-    TestCluster.Worker worker = cluster.startWorker();
-    long deadline = System.nanoTime() + TestCluster.START_TIMEOUT.toNanos();
-    GatewayClient.Reply reply = refused;
-    while (reply.status() == 503 && System.nanoTime() < deadline) {
-      if (!worker.process().isAlive()) {
-        fail("the worker died before it took work" + worker.process().tail());
-      }
-      assertEquals("no_workers", reply.json().path("error").path("code").asText(), reply::toString);
-      Thread.sleep(250);
-      reply = client.post(PRIMES, input);
-    }
+    ProcessCluster.Worker worker = cluster.startWorker();
+    GatewayClient.Reply reply =
+        Await.atMost(ProcessCluster.START_TIMEOUT, "a call not refused for want of workers")
+            .every(Duration.ofMillis(250))
+            .abortIf(
+                () -> !worker.process().isAlive(),
+                () -> "the worker died before it took work" + worker.process().tail())
+            .context(cluster::tails)
+            .until(() -> client.post(PRIMES, input), ClusterScaleOutIT::notRefusedForWantOfWorkers);
     assertEquals(200, reply.status(), "the call still fails once a worker runs: " + reply + cluster.tails());
     assertEquals(168, reply.json().path("result").asInt(), reply::toString);
     assertEquals(worker.address(), reply.json().path("node").asText(), reply::toString);
@@ -86,43 +84,32 @@ class ClusterScaleOutIT {
   @Test
   @Order(2)
   void aWorkerStartedLaterReceivesWorkWithinTenSecondsOfBeingUp() throws Exception {
-    List<TestCluster.Worker> first = cluster.ensureWorkers(1);
-    TestCluster.Worker late = cluster.startWorker();
-    late.process().awaitLog(TestCluster.upLine(late), TestCluster.START_TIMEOUT);
+    List<ProcessCluster.Worker> first = cluster.ensureWorkers(1);
+    ProcessCluster.Worker late = cluster.startWorker();
+    late.process().awaitLog(ProcessCluster.upLine(late), ProcessCluster.START_TIMEOUT);
     long upAt = System.nanoTime();
-    long deadline = upAt + Duration.ofSeconds(10).toNanos();
 
     // Rounds of calls at once, so that the least loaded executor is not always the first one.
-    List<String> nodes = new ArrayList<>();
-    while (System.nanoTime() < deadline) {
-      try (ConcurrentCalls calls =
-          ConcurrentCalls.post(client, SLEEP, "{\"millis\":200}", 8, Duration.ofSeconds(10))) {
-        List<GatewayClient.Reply> replies = calls.await();
-        Answers.assertAllSucceeded(replies, "{\"slept\":200}", cluster.tails());
-        Map<String, Long> byNode = Answers.byNode(replies);
-        nodes.add(byNode.toString());
-        if (byNode.containsKey(late.address())) {
-          Duration after = Duration.ofNanos(System.nanoTime() - upAt);
-          assertTrue(after.compareTo(Duration.ofSeconds(10)) <= 0, "work reached it " + after + " after Up");
-          Set<String> workers = Set.of(late.address(), first.get(0).address());
-          assertTrue(
-              workers.containsAll(byNode.keySet()), "work ran on a node other than the two workers: " + byNode);
-          return;
-        }
-      }
-    }
-    fail(
-        "the worker that joined late got no work within 10 s of being Up; rounds by node: " + nodes
-            + cluster.tails());
+    List<String> rounds = new ArrayList<>();
+    Map<String, Long> byNode =
+        Await.atMost(Duration.ofSeconds(10), "work on the worker that joined late")
+            .every(Duration.ZERO)
+            .context(() -> "; rounds by node: " + rounds + cluster.tails())
+            .until(() -> aRoundOfSleeps(rounds), answered -> answered.containsKey(late.address()));
+    Duration after = Duration.ofNanos(System.nanoTime() - upAt);
+    assertTrue(after.compareTo(Duration.ofSeconds(10)) <= 0, "work reached it " + after + " after Up");
+    Set<String> workers = Set.of(late.address(), first.get(0).address());
+    assertTrue(
+        workers.containsAll(byNode.keySet()), "work ran on a node other than the two workers: " + byNode);
   }
 
   @Test
   @Order(3)
   void processWorkSpreadsOverBothWorkersAndNeverRunsOnTheGateway() throws Exception {
-    List<TestCluster.Worker> workers = cluster.ensureWorkers(2);
+    List<ProcessCluster.Worker> workers = cluster.ensureWorkers(2);
     Set<String> addresses = Set.of(workers.get(0).address(), workers.get(1).address());
     assertFalse(
-        TestCluster.executors(cluster.view()).containsKey(cluster.gatewayAddress()),
+        ProcessCluster.executors(cluster.view()).containsKey(cluster.gatewayAddress()),
         "a gateway with the gateway role only lists an executor of its own");
 
     List<GatewayClient.Reply> replies;
@@ -139,7 +126,7 @@ class ClusterScaleOutIT {
   @Test
   @Order(4)
   void anInputAtTheBodyLimitReachesARemoteWorkerWhole() throws Exception {
-    List<TestCluster.Worker> workers = cluster.ensureWorkers(2);
+    List<ProcessCluster.Worker> workers = cluster.ensureWorkers(2);
     // A JSON string of exactly max-body-size bytes, with characters of 1, 2 and 3 bytes in UTF-8.
     String text = textOfUtf8Bytes(MAX_BODY_BYTES - 2);
     String body = "\"" + text + "\"";
@@ -163,8 +150,8 @@ class ClusterScaleOutIT {
   @Test
   @Order(5)
   void aPrimesJobOf64PartsOverTwoWorkersSucceeds() throws Exception {
-    List<TestCluster.Worker> workers = cluster.ensureWorkers(2);
-    Map<String, Long> before = TestCluster.completed(cluster.view());
+    List<ProcessCluster.Worker> workers = cluster.ensureWorkers(2);
+    Map<String, Long> before = ProcessCluster.completed(cluster.view());
 
     GatewayClient.Reply created =
         client.post("/v1/jobs", "{\"task\":\"primes\",\"input\":{\"from\":0,\"to\":5000000},\"parts\":64}");
@@ -178,8 +165,8 @@ class ClusterScaleOutIT {
     assertEquals(64, job.path("parts").asInt(), job::toString);
     assertEquals(64, job.path("done").asInt(), job::toString);
     assertEquals(0, job.path("failed").asInt(), job::toString);
-    Map<String, Long> after = TestCluster.completed(cluster.view());
-    for (TestCluster.Worker worker : workers) {
+    Map<String, Long> after = ProcessCluster.completed(cluster.view());
+    for (ProcessCluster.Worker worker : workers) {
       assertTrue(
           after.get(worker.address()) > before.get(worker.address()),
           "no part ran on " + worker.address() + ": completed before " + before + ", after " + after);
@@ -195,9 +182,9 @@ class ClusterScaleOutIT {
   @Test
   @Order(6)
   void anInputTooLargeForAMessageBetweenNodesIs413AndTheClusterKeepsServing() throws Exception {
-    List<TestCluster.Worker> workers = cluster.ensureWorkers(2);
+    List<ProcessCluster.Worker> workers = cluster.ensureWorkers(2);
     int httpPort = FreePort.next();
-    List<String> options = new ArrayList<>(TestCluster.CLUSTER_OPTIONS);
+    List<String> options = new ArrayList<>(ProcessCluster.CLUSTER_OPTIONS);
     options.add("-Dtaskgrid.gateway.max-body-size=4MiB");
     GatewayClient large = new GatewayClient(httpPort);
     try (NodeProcess gateway =
@@ -212,8 +199,8 @@ class ClusterScaleOutIT {
                 "TASKGRID_CLUSTER_HOST", "127.0.0.1",
                 "TASKGRID_CLUSTER_PORT", Integer.toString(FreePort.next())))) {
       // Ready means Up in a cluster where some executor takes work: it joined the workers' cluster.
-      gateway.awaitReady(large, TestCluster.START_TIMEOUT);
-      Map<String, Long> before = TestCluster.completed(large.get("/v1/cluster").json());
+      gateway.awaitReady(large, ProcessCluster.START_TIMEOUT);
+      Map<String, Long> before = ProcessCluster.completed(large.get("/v1/cluster").json());
 
       String tooLarge = "\"" + "x".repeat(2_500_000) + "\"";
       long start = System.nanoTime();
@@ -224,7 +211,7 @@ class ClusterScaleOutIT {
       assertEquals("too_large", error.path("code").asText(), refused::toString);
       assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "the refusal took " + took);
       // Refused before it was sent: no part reached any executor.
-      assertEquals(before, TestCluster.completed(large.get("/v1/cluster").json()), "a part ran");
+      assertEquals(before, ProcessCluster.completed(large.get("/v1/cluster").json()), "a part ran");
 
       // The largest input that passes reaches a worker: the room left for the rest of the
       // message is enough (Artery would drop a larger frame silently, and the call time out).
@@ -244,13 +231,34 @@ class ClusterScaleOutIT {
         assertEquals(200, small.status(), small::toString);
         assertEquals("{\"still\":\"serving\"}", small.json().path("result").toString(), small::toString);
       }
-      for (TestCluster.Worker worker : workers) {
+      for (ProcessCluster.Worker worker : workers) {
         assertTrue(worker.process().isAlive(), worker + " died" + worker.process().tail());
       }
       assertEquals(
           Set.of(workers.get(0).address(), workers.get(1).address()),
-          TestCluster.activeExecutors(cluster.view()));
+          ProcessCluster.activeExecutors(cluster.view()));
     }
+  }
+
+  /** Eight sleeps at once, which must all succeed; how many each node answered, noted in rounds. */
+  private static Map<String, Long> aRoundOfSleeps(List<String> rounds) throws InterruptedException {
+    try (ConcurrentCalls calls =
+        ConcurrentCalls.post(client, SLEEP, "{\"millis\":200}", 8, Duration.ofSeconds(10))) {
+      List<GatewayClient.Reply> replies = calls.await();
+      Answers.assertAllSucceeded(replies, "{\"slept\":200}", cluster.tails());
+      Map<String, Long> byNode = Answers.byNode(replies);
+      rounds.add(byNode.toString());
+      return byNode;
+    }
+  }
+
+  /** Whether the call got past the gateway; a refusal must say that no worker runs. */
+  private static boolean notRefusedForWantOfWorkers(GatewayClient.Reply reply) {
+    if (reply.status() != 503) {
+      return true;
+    }
+    assertEquals("no_workers", reply.json().path("error").path("code").asText(), reply::toString);
+    return false;
   }
 
   /** A text of exactly {@code bytes} bytes in UTF-8, mixing 1-, 2- and 3-byte characters. */

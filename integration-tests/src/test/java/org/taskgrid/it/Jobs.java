@@ -1,7 +1,6 @@
 package org.taskgrid.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -15,18 +14,17 @@ final class Jobs {
 
   /** Polls {@code GET status} until the job's state is no longer running; returns that view. */
   static JsonNode awaitFinished(GatewayClient client, String status, Duration timeout)
+      throws InterruptedException {
+    return Await.atMost(timeout, "end of the job " + status)
+        .every(POLL)
+        .until(() -> view(client, status), job -> !job.path("state").asText().equals("running"));
+  }
+
+  /** {@code GET status}, which must answer 200. */
+  private static JsonNode view(GatewayClient client, String status)
       throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonNode job = null;
-    while (System.nanoTime() < deadline) {
-      GatewayClient.Reply reply = client.get(status, Duration.ofSeconds(5));
-      assertEquals(200, reply.status(), reply::toString);
-      job = reply.json();
-      if (!job.path("state").asText().equals("running")) {
-        return job;
-      }
-      Thread.sleep(POLL.toMillis());
-    }
-    return fail("the job " + status + " did not finish within " + timeout + "; last: " + job);
+    GatewayClient.Reply reply = client.get(status, Duration.ofSeconds(5));
+    assertEquals(200, reply.status(), reply::toString);
+    return reply.json();
   }
 }

@@ -99,40 +99,26 @@ final class NodeProcess implements AutoCloseable {
 
   /** Waits until GET /health/ready answers 200; fails fast if the process dies meanwhile. */
   NodeProcess awaitReady(GatewayClient client, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String last = "no answer yet";
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        fail(name + " exited" + exitDescription() + " before it was ready" + tail());
-      }
-      try {
-        GatewayClient.Reply reply = client.get("/health/ready", Duration.ofSeconds(2));
-        if (reply.status() == 200) {
-          return this;
-        }
-        last = reply.toString();
-      } catch (IOException e) {
-        last = e.toString();
-      }
-      Thread.sleep(POLL.toMillis());
-    }
-    return fail(name + " was not ready within " + timeout + " (last: " + last + ")" + tail());
+    Await.atMost(timeout, name + " ready")
+        .every(POLL)
+        .abortIf(
+            () -> !process.isAlive(),
+            () -> name + " exited" + exitDescription() + " before it was ready" + tail())
+        .context(this::tail)
+        .until(() -> client.get("/health/ready", Duration.ofSeconds(2)), reply -> reply.status() == 200);
+    return this;
   }
 
   /** Waits until the log holds {@code text}; fails fast if the process exits without it. */
   NodeProcess awaitLog(String text, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      boolean exited = !process.isAlive();
-      if (log().contains(text)) {
-        return this;
-      }
-      if (exited) {
-        fail(name + " exited" + exitDescription() + " before logging '" + text + "'" + tail());
-      }
-      Thread.sleep(POLL.toMillis());
-    }
-    return fail(name + " did not log '" + text + "' within " + timeout + tail());
+    Await.atMost(timeout, "'" + text + "' in the log of " + name)
+        .every(POLL)
+        .abortIf(
+            () -> !process.isAlive(),
+            () -> name + " exited" + exitDescription() + " before logging '" + text + "'" + tail())
+        .context(this::tail)
+        .until(() -> log().contains(text));
+    return this;
   }
 
   /** Waits for the process to exit by itself; returns its exit code. */

@@ -32,12 +32,12 @@ class WorkerFailureIT {
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration IN_FLIGHT_TIMEOUT = Duration.ofSeconds(10);
 
-  private static TestCluster cluster;
+  private static ProcessCluster cluster;
   private static GatewayClient client;
 
   @BeforeAll
   static void startCluster() throws InterruptedException {
-    cluster = TestCluster.start("WorkerFailureIT", List.of());
+    cluster = ProcessCluster.start("WorkerFailureIT", List.of());
     client = cluster.client();
     cluster.ensureWorkers(2);
   }
@@ -56,8 +56,8 @@ class WorkerFailureIT {
   @Test
   @Order(1)
   void sigtermUnderLoadDrainsTheWorkerLosesNoCallAndExits0() throws Exception {
-    List<TestCluster.Worker> workers = cluster.ensureWorkers(2);
-    TestCluster.Worker leaving = workers.get(0);
+    List<ProcessCluster.Worker> workers = cluster.ensureWorkers(2);
+    ProcessCluster.Worker leaving = workers.get(0);
 
     List<GatewayClient.Reply> replies;
     int exitCode;
@@ -65,7 +65,7 @@ class WorkerFailureIT {
     try (ConcurrentCalls calls = sleeps(40)) {
       cluster.awaitInFlightOn(leaving, IN_FLIGHT_TIMEOUT);
       long sent = System.nanoTime();
-      exitCode = leaving.process().terminate(TestCluster.DRAIN_TIMEOUT.plusSeconds(10));
+      exitCode = leaving.process().terminate(ProcessCluster.DRAIN_TIMEOUT.plusSeconds(10));
       exitedAfter = Duration.ofNanos(System.nanoTime() - sent);
       replies = calls.await();
     }
@@ -90,9 +90,9 @@ class WorkerFailureIT {
   @Test
   @Order(2)
   void sigkillUnderLoadSendsTheWorkersCallsElsewhereAndEveryCallSucceeds() throws Exception {
-    List<TestCluster.Worker> workers = cluster.ensureWorkers(2);
-    TestCluster.Worker crashing = workers.get(0);
-    TestCluster.Worker surviving = workers.get(1);
+    List<ProcessCluster.Worker> workers = cluster.ensureWorkers(2);
+    ProcessCluster.Worker crashing = workers.get(0);
+    ProcessCluster.Worker surviving = workers.get(1);
 
     List<GatewayClient.Reply> replies;
     try (ConcurrentCalls calls = sleeps(100)) {
@@ -115,8 +115,8 @@ class WorkerFailureIT {
   @Test
   @Order(3)
   void sigkillDuringAJobRunsItsPartsAgainAndTheJobSucceedsWithEveryResult() throws Exception {
-    List<TestCluster.Worker> workers = cluster.ensureWorkers(2);
-    TestCluster.Worker crashing = workers.get(0);
+    List<ProcessCluster.Worker> workers = cluster.ensureWorkers(2);
+    ProcessCluster.Worker crashing = workers.get(0);
     int parts = 60;
     String inputs = String.join(",", Collections.nCopies(parts, "{\"millis\":" + SLEEP_MILLIS + "}"));
 
@@ -147,10 +147,10 @@ class WorkerFailureIT {
   @Test
   @Order(4)
   void aFrozenWorkerIsDownedItsCallsCompleteElsewhereAndItsLateResultsChangeNothing() throws Exception {
-    List<TestCluster.Worker> workers = cluster.ensureWorkers(2);
-    TestCluster.Worker frozen = workers.get(0);
-    TestCluster.Worker other = workers.get(1);
-    Map<String, Long> completedBefore = TestCluster.completed(cluster.view());
+    List<ProcessCluster.Worker> workers = cluster.ensureWorkers(2);
+    ProcessCluster.Worker frozen = workers.get(0);
+    ProcessCluster.Worker other = workers.get(1);
+    Map<String, Long> completedBefore = ProcessCluster.completed(cluster.view());
     int count = 40;
 
     List<GatewayClient.Reply> replies;
@@ -165,7 +165,7 @@ class WorkerFailureIT {
             "the frozen worker's executor unreachable",
             Duration.ofSeconds(15),
             view ->
-                TestCluster.executors(view)
+                ProcessCluster.executors(view)
                     .getOrDefault(frozen.address(), MissingNode.getInstance())
                     .path("state")
                     .asText()
@@ -176,7 +176,7 @@ class WorkerFailureIT {
         cluster.awaitView(
             "the frozen worker removed from the cluster",
             Duration.ofSeconds(30).minusNanos(System.nanoTime() - stoppedAt),
-            view -> !TestCluster.members(view).containsKey(frozen.address()));
+            view -> !ProcessCluster.members(view).containsKey(frozen.address()));
         stoppedFor = Duration.ofNanos(System.nanoTime() - stoppedAt);
       } finally {
         frozen.process().signal("CONT");
@@ -200,7 +200,7 @@ class WorkerFailureIT {
 
     // Its late results counted nowhere: each call completed exactly once, on the other worker.
     Thread.sleep(1000);
-    Map<String, Long> completedAfter = TestCluster.completed(cluster.view());
+    Map<String, Long> completedAfter = ProcessCluster.completed(cluster.view());
     assertFalse(completedAfter.containsKey(frozen.address()), "the gateway still lists it: " + completedAfter);
     assertEquals(
         completedBefore.get(other.address()) + count,

@@ -1,13 +1,12 @@
 package org.taskgrid.worker;
 
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.javadsl.Adapter;
+import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.taskgrid.core.NodeConfig;
@@ -59,14 +58,13 @@ public final class WorkerMain implements Callable<Integer> {
       return 2;
     }
     WorkerSettings settings = WorkerSettings.fromConfig(config);
-    ActorSystem<?> system =
-        ActorSystem.create(Worker.create(settings), NodeConfig.SYSTEM_NAME, config);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM_NAME, config);
     ShutdownSignals.install(system);
-
-    CompletableFuture<Void> up = new CompletableFuture<>();
-    akka.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(() -> up.complete(null));
     try {
-      up.get(settings.joinTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      // Akka joins the seed nodes by itself; the worker lists its executor once the node is Up.
+      Worker.init(system, settings)
+          .toCompletableFuture()
+          .get(settings.joinTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       System.err.println(
           "This worker could not join the cluster at "

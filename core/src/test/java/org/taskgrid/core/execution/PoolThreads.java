@@ -1,8 +1,11 @@
 package org.taskgrid.core.execution;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.taskgrid.core.Await;
 
 /** What the threads of one actor system are doing, from a thread dump of this JVM. */
 final class PoolThreads {
@@ -31,17 +34,14 @@ final class PoolThreads {
                 && stack[0].getMethodName().startsWith("sleep"));
   }
 
-  /** Polls until {@code lister} gives {@code count} threads or the time is up; returns the last. */
-  static List<String> await(
-      java.util.function.Supplier<List<String>> lister, int count, long millis)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + millis * 1_000_000;
-    List<String> threads = lister.get();
-    while (threads.size() != count && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-      threads = lister.get();
-    }
-    return threads;
+  /**
+   * Polls until {@code lister} gives {@code count} threads, and returns them; fails with the last
+   * list when the time is up.
+   */
+  static List<String> await(Supplier<List<String>> lister, int count, long millis) {
+    return Await.atMost(Duration.ofMillis(millis), count + " such threads")
+        .every(Duration.ofMillis(10))
+        .until(lister, threads -> threads.size() == count);
   }
 
   private static List<String> matching(String systemName, Predicate<StackTraceElement[]> test) {

@@ -24,9 +24,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
+import org.taskgrid.core.Await;
 import org.taskgrid.core.NodeConfig;
 import org.taskgrid.core.execution.Executor;
 import org.taskgrid.core.execution.PartProtocol;
@@ -133,20 +133,20 @@ final class TestCluster implements AutoCloseable {
 
   /** Waits until every running node sees every running node Up. */
   void awaitAllUp() {
-    await(
-        UP_TIMEOUT,
-        "every node Up",
-        () ->
-            nodes.stream()
-                .allMatch(
-                    node -> {
-                      var members =
-                          StreamSupport.stream(
-                                  Cluster.get(node.system).state().getMembers().spliterator(), false)
-                              .toList();
-                      return members.size() == nodes.size()
-                          && members.stream().allMatch(m -> m.status() == MemberStatus.up());
-                    }));
+    Await.atMost(UP_TIMEOUT, "every node Up")
+        .until(
+            () ->
+                nodes.stream()
+                    .allMatch(
+                        node -> {
+                          var members =
+                              StreamSupport.stream(
+                                      Cluster.get(node.system).state().getMembers().spliterator(),
+                                      false)
+                                  .toList();
+                          return members.size() == nodes.size()
+                              && members.stream().allMatch(m -> m.status() == MemberStatus.up());
+                        }));
   }
 
   /** Starts an executor on a worker and lists it with the Receptionist, as {@code Worker} does. */
@@ -166,15 +166,16 @@ final class TestCluster implements AutoCloseable {
       Node node, Duration max, String what, Predicate<Set<ActorRef<Executor.Command>>> test) {
     TestProbe<Receptionist.Listing> probe = TestProbe.create(node.system);
     try {
-      await(
-          max,
-          what,
-          () -> {
-            node.system.receptionist().tell(Receptionist.find(Executor.SERVICE_KEY, probe.ref()));
-            return test.test(
-                probe.receiveMessage(Duration.ofSeconds(3))
-                    .getAllServiceInstances(Executor.SERVICE_KEY));
-          });
+      Await.atMost(max, what)
+          .until(
+              () -> {
+                node.system
+                    .receptionist()
+                    .tell(Receptionist.find(Executor.SERVICE_KEY, probe.ref()));
+                return test.test(
+                    probe.receiveMessage(Duration.ofSeconds(3))
+                        .getAllServiceInstances(Executor.SERVICE_KEY));
+              });
     } finally {
       probe.stop();
     }
@@ -207,16 +208,8 @@ final class TestCluster implements AutoCloseable {
   static Router.Status awaitStatus(
       Node gateway, ActorRef<Router.Command> router, Duration max, String what,
       Predicate<Router.Status> test) {
-    long deadline = System.nanoTime() + max.toNanos();
-    Router.Status last;
-    do {
-      last = status(gateway, router);
-      if (test.test(last)) {
-        return last;
-      }
-      pause(50);
-    } while (System.nanoTime() < deadline);
-    return fail("router never showed " + what + " within " + max + "; last status " + last);
+    return Await.atMost(max, "the router showing " + what)
+        .until(() -> status(gateway, router), test);
   }
 
   /** The executor the router sees on a node, if any. */
@@ -262,15 +255,14 @@ final class TestCluster implements AutoCloseable {
       Cluster first = Cluster.get(nodes.get(0).system);
       crashed.forEach(address -> first.manager().tell(new Down(address)));
       try {
-        await(
-            Duration.ofSeconds(5),
-            "crashed nodes downed",
-            () ->
-                StreamSupport.stream(first.state().getMembers().spliterator(), false)
-                    .noneMatch(
-                        member ->
-                            crashed.contains(member.address())
-                                && member.status() != MemberStatus.down()));
+        Await.atMost(Duration.ofSeconds(5), "crashed nodes downed")
+            .until(
+                () ->
+                    StreamSupport.stream(first.state().getMembers().spliterator(), false)
+                        .noneMatch(
+                            member ->
+                                crashed.contains(member.address())
+                                    && member.status() != MemberStatus.down()));
       } catch (AssertionError e) {
         // Terminate anyway; leaving takes longer then.
       }
@@ -319,24 +311,5 @@ final class TestCluster implements AutoCloseable {
       }
     }
     return byPart;
-  }
-
-  static void await(Duration max, String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("no " + what + " within " + max);
-      }
-      pause(50);
-    }
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -7,7 +7,6 @@ import static org.taskgrid.gateway.http.JobCalls.assertError;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,28 +43,22 @@ class AdmissionHttpTest {
   @Order(1)
   void aFloodOfCallsIsServedOrRefusedAtOnceAndNoneHangs() throws Exception {
     int calls = 20 * (MAX_IN_FLIGHT + MAX_QUEUED);
-    List<CompletableFuture<HttpResponse<byte[]>>> answers = new ArrayList<>();
+    List<CompletableFuture<HttpResult>> answers = new ArrayList<>();
     for (int i = 0; i < calls; i++) {
       answers.add(
-          gateway
-              .client()
-              .sendAsync(
-                  gateway
-                      .request("/v1/tasks/sleep?mode=async")
-                      .timeout(Duration.ofSeconds(20))
-                      .header("Content-Type", "application/json")
-                      .POST(HttpRequest.BodyPublishers.ofString("{\"millis\":500}"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofByteArray()));
+          gateway.sendAsync(
+              gateway
+                  .request("/v1/tasks/sleep?mode=async")
+                  .timeout(Duration.ofSeconds(20))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"millis\":500}"))));
     }
     CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
 
     int served = 0;
     int refused = 0;
-    for (CompletableFuture<HttpResponse<byte[]>> future : answers) {
-      HttpResponse<byte[]> response = future.get();
-      HttpResult answer =
-          new HttpResult(response.statusCode(), response.headers().map(), response.body());
+    for (CompletableFuture<HttpResult> future : answers) {
+      HttpResult answer = future.get();
       if (answer.status() == 200) {
         served++;
         assertEquals(500, answer.json().path("result").path("slept").asInt(), answer::toString);
@@ -136,23 +129,17 @@ class AdmissionHttpTest {
    * 1.8 s. Were a slot lost, the second would wait for the first and time out.
    */
   private static void assertIdle() throws Exception {
-    List<CompletableFuture<HttpResponse<byte[]>>> answers = new ArrayList<>();
+    List<CompletableFuture<HttpResult>> answers = new ArrayList<>();
     for (int i = 0; i < MAX_IN_FLIGHT; i++) {
       answers.add(
-          gateway
-              .client()
-              .sendAsync(
-                  gateway
-                      .request("/v1/tasks/sleep?mode=async&timeout=1800ms")
-                      .header("Content-Type", "application/json")
-                      .POST(HttpRequest.BodyPublishers.ofString("{\"millis\":1000}"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofByteArray()));
+          gateway.sendAsync(
+              gateway
+                  .request("/v1/tasks/sleep?mode=async&timeout=1800ms")
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"millis\":1000}"))));
     }
-    for (CompletableFuture<HttpResponse<byte[]>> future : answers) {
-      HttpResponse<byte[]> response = future.get(10, TimeUnit.SECONDS);
-      HttpResult answer =
-          new HttpResult(response.statusCode(), response.headers().map(), response.body());
+    for (CompletableFuture<HttpResult> future : answers) {
+      HttpResult answer = future.get(10, TimeUnit.SECONDS);
       assertEquals(200, answer.status(), () -> "a slot was not given back: " + answer);
     }
   }

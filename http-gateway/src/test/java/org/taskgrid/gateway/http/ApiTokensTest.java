@@ -8,12 +8,14 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
+import org.taskgrid.gateway.Await;
 import org.taskgrid.gateway.HttpResult;
 import org.taskgrid.gateway.TestGateway;
 
@@ -97,11 +99,9 @@ class ApiTokensTest {
       // Another illegal header, logged after the first would be: once it shows, the first had
       // its turn.
       gateway.send(gateway.request("/health/live").header("Origin", "not an origin").GET());
-      long deadline = System.nanoTime() + 5_000_000_000L;
-      while (messages(logged).stream().noneMatch(m -> m.contains("'origin' header"))
-          && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      Await.atMost(Duration.ofSeconds(5), "the warning about the 'origin' header logged")
+          .every(Duration.ofMillis(20))
+          .until(() -> messages(logged).stream().anyMatch(m -> m.contains("'origin' header")));
       List<String> messages = messages(logged);
       assertTrue(
           messages.stream().anyMatch(m -> m.contains("'origin' header")),

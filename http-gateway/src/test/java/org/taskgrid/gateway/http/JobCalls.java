@@ -2,18 +2,16 @@ package org.taskgrid.gateway.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.time.Duration;
-import java.util.function.Predicate;
+import org.taskgrid.gateway.Await;
 import org.taskgrid.gateway.HttpResult;
 import org.taskgrid.gateway.TestGateway;
 
 /** Starting jobs over HTTP and polling them, every wait bounded. */
 final class JobCalls {
-  private static final Duration POLL_EVERY = Duration.ofMillis(50);
-
   private JobCalls() {}
 
   /** POSTs the job and checks the 202 of the contract; returns the job's id. */
@@ -35,30 +33,16 @@ final class JobCalls {
   }
 
   /** {@code GET /v1/jobs/{id}}, which must answer 200. */
-  static JsonNode view(TestGateway gateway, String id) throws Exception {
+  static JsonNode view(TestGateway gateway, String id) throws IOException, InterruptedException {
     HttpResult answer = gateway.get("/v1/jobs/" + id);
     assertEquals(200, answer.status(), answer::toString);
     return answer.json();
   }
 
-  /** Polls the job until it is no longer running. */
+  /** Polls the job until it is no longer running; fails with its last view after {@code within}. */
   static JsonNode awaitFinished(TestGateway gateway, String id, Duration within) throws Exception {
-    return await(gateway, id, job -> !job.path("state").asText().equals("running"), within);
-  }
-
-  /** Polls the job until {@code until} holds; fails with the last view after {@code within}. */
-  static JsonNode await(TestGateway gateway, String id, Predicate<JsonNode> until, Duration within)
-      throws Exception {
-    long deadline = System.nanoTime() + within.toNanos();
-    JsonNode job = view(gateway, id);
-    while (!until.test(job)) {
-      if (System.nanoTime() > deadline) {
-        fail("job " + id + " not there within " + within + ": " + abbreviated(job));
-      }
-      Thread.sleep(POLL_EVERY.toMillis());
-      job = view(gateway, id);
-    }
-    return job;
+    return Await.atMost(within, "the end of job " + id)
+        .until(() -> view(gateway, id), job -> !job.path("state").asText().equals("running"));
   }
 
   /** The JSON error of the contract: status, code, and the field it names (null: none). */

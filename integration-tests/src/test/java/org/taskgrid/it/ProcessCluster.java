@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * failures and downs nodes within seconds ({@link #CLUSTER_OPTIONS}). Every wait is bounded and
  * fails with what it saw last. {@link #close()} stops the workers (all at once), then the gateway.
  */
-final class TestCluster implements AutoCloseable {
+final class ProcessCluster implements AutoCloseable {
   /** Fast failure detection and downing, for every node of the cluster, the gateway too. */
   static final List<String> CLUSTER_OPTIONS =
       List.of(
@@ -48,7 +48,7 @@ final class TestCluster implements AutoCloseable {
   private final NodeProcess gateway;
   private final List<Worker> workers = new ArrayList<>();
 
-  private TestCluster(String name, int clusterPort, GatewayClient client, NodeProcess gateway) {
+  private ProcessCluster(String name, int clusterPort, GatewayClient client, NodeProcess gateway) {
     this.name = name;
     this.clusterPort = clusterPort;
     this.client = client;
@@ -62,7 +62,7 @@ final class TestCluster implements AutoCloseable {
    * @param name prefixes the log files: it-logs/{name}-gateway.log, {name}-worker-N.log
    * @param jvmOptions on top of {@link #CLUSTER_OPTIONS}
    */
-  static TestCluster start(String name, List<String> jvmOptions) throws InterruptedException {
+  static ProcessCluster start(String name, List<String> jvmOptions) throws InterruptedException {
     int httpPort = FreePort.next();
     int clusterPort = FreePort.next();
     List<String> options = new ArrayList<>(CLUSTER_OPTIONS);
@@ -77,7 +77,7 @@ final class TestCluster implements AutoCloseable {
                 "TASKGRID_HTTP_PORT", Integer.toString(httpPort),
                 "TASKGRID_CLUSTER_HOST", "127.0.0.1",
                 "TASKGRID_CLUSTER_PORT", Integer.toString(clusterPort)));
-    TestCluster cluster = new TestCluster(name, clusterPort, new GatewayClient(httpPort), gateway);
+    ProcessCluster cluster = new ProcessCluster(name, clusterPort, new GatewayClient(httpPort), gateway);
     try {
       String self = cluster.gatewayAddress();
       cluster.awaitView(
@@ -186,24 +186,12 @@ final class TestCluster implements AutoCloseable {
    * last view after {@code timeout}, and at once if the gateway dies.
    */
   JsonNode awaitView(String what, Duration timeout, ViewCheck check) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String last = "no answer yet";
-    while (System.nanoTime() < deadline) {
-      if (!gateway.isAlive()) {
-        fail("the gateway died while waiting for " + what + gateway.tail());
-      }
-      try {
-        JsonNode view = view();
-        if (check.test(view)) {
-          return view;
-        }
-        last = view.toString();
-      } catch (IOException e) {
-        last = e.toString();
-      }
-      Thread.sleep(POLL.toMillis());
-    }
-    return fail("no " + what + " within " + timeout + "; last GET /v1/cluster: " + last);
+    return Await.atMost(timeout, what)
+        .every(POLL)
+        .abortIf(
+            () -> !gateway.isAlive(),
+            () -> "the gateway died while waiting for " + what + gateway.tail())
+        .until(this::view, check::test);
   }
 
   /** Each member's status ({@code up}, {@code unreachable}, ...) by address. */
