@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.taskgrid.core.NodeConfig;
 import org.taskgrid.core.execution.Executor;
+import org.taskgrid.core.execution.PartProtocol;
 import org.taskgrid.core.task.Mode;
 
 /**
@@ -95,10 +96,10 @@ class WorkerTest {
     assertEquals(1, executors.size(), executors::toString);
     listed.toCompletableFuture().get(NODE_WAIT.toSeconds(), TimeUnit.SECONDS);
 
-    TestProbe<Executor.PartOutcome> answers = TestProbe.create(node);
+    TestProbe<PartProtocol.PartOutcome> answers = TestProbe.create(node);
     executors.iterator().next().tell(sleep("part-1", 10, answers.ref()));
-    Executor.PartOutcome outcome = answers.receiveMessage(NODE_WAIT);
-    assertInstanceOf(Executor.PartSucceeded.class, outcome, outcome::toString);
+    PartProtocol.PartOutcome outcome = answers.receiveMessage(NODE_WAIT);
+    assertInstanceOf(PartProtocol.PartSucceeded.class, outcome, outcome::toString);
     assertEquals(cluster.selfMember().address().toString(), outcome.node(), outcome::toString);
   }
 
@@ -113,7 +114,7 @@ class WorkerTest {
     List<Object> seen = shutDown(node, events);
 
     int left = firstListingWithout(executor, seen);
-    int answered = indexOf(Executor.PartSucceeded.class, seen);
+    int answered = indexOf(PartProtocol.PartSucceeded.class, seen);
     assertTrue(left >= 0, () -> "the executor never left the listing: " + seen);
     assertTrue(answered >= 0, () -> "the part was not finished before shutdown went on: " + seen);
     assertTrue(left < answered, () -> "the executor left the listing after its part ended: " + seen);
@@ -130,7 +131,7 @@ class WorkerTest {
     List<Object> seen = shutDown(node, events);
 
     // Shutdown went on while the part still ran, and the node stopped without its answer.
-    assertEquals(-1, indexOf(Executor.PartOutcome.class, seen), () -> "the part ended: " + seen);
+    assertEquals(-1, indexOf(PartProtocol.PartOutcome.class, seen), () -> "the part ended: " + seen);
     node.getWhenTerminated().toCompletableFuture().get(NODE_WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
@@ -224,9 +225,9 @@ class WorkerTest {
   }
 
   /** A part that sleeps without holding a thread. */
-  private static Executor.RunPart sleep(
-      String partId, long millis, ActorRef<Executor.PartOutcome> replyTo) {
-    return new Executor.RunPart(
+  private static PartProtocol.RunPart sleep(
+      String partId, long millis, ActorRef<PartProtocol.PartOutcome> replyTo) {
+    return new PartProtocol.RunPart(
         partId,
         "sleep",
         JsonNodeFactory.instance.objectNode().put("millis", millis),
