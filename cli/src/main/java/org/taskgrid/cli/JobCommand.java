@@ -23,11 +23,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "job",
-    description = {
-      "Starts a job (POST /v1/jobs) and follows it: a progress bar on a terminal, plain progress",
-      "lines otherwise (both on stderr). Prints the job's result as JSON on stdout; exits 1 when the",
-      "job fails or is cancelled, listing the parts that failed."
-    })
+    header = "Run a job with a progress bar and print its result.",
+    description =
+        "Starts a job (POST /v1/jobs) and follows it: a progress bar on a terminal, plain progress"
+            + " lines otherwise (both on stderr). Prints the job's result as JSON on stdout; exits 1"
+            + " when the job fails or is cancelled, listing the parts that failed.")
 final class JobCommand implements Callable<Integer> {
   private static final int ERRORS_SHOWN = 10;
 

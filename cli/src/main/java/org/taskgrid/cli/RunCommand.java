@@ -13,10 +13,10 @@ import picocli.CommandLine.Spec;
 /** {@code taskgrid run TASK [--mode M] [--timeout T] JSON}: {@code POST /v1/tasks/{TASK}}, prints the answer. */
 @Command(
     name = "run",
-    description = {
-      "Runs one task and waits for it (POST /v1/tasks/TASK); prints the gateway's answer,",
-      "one line of JSON: result, mode, node, thread, attempts, millis."
-    })
+    header = "Run one task and print its answer.",
+    description =
+        "Runs one task and waits for it (POST /v1/tasks/TASK); prints the gateway's answer as one"
+            + " line of JSON: result, mode, node, thread, attempts, millis.")
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

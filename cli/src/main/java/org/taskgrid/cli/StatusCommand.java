@@ -10,7 +10,10 @@ import picocli.CommandLine.Spec;
 /** {@code taskgrid status}: the members and executors of {@code GET /v1/cluster} as tables. */
 @Command(
     name = "status",
-    description = "Prints the cluster's members (address, roles, status) and executors (capacity, load) as tables.")
+    header = "Print the cluster's members and executors.",
+    description =
+        "Prints the members (address, roles, status) and the executors (capacity, parts in flight,"
+            + " parts completed) of GET /v1/cluster as tables.")
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Environment: TASKGRID_URL (default http://127.0.0.1:8080), TASKGRID_TOKEN.",
-      "Exit codes: 0 done; 1 the gateway refused the call, or the job failed or was cancelled;",
-      "2 bad usage or input; 3 the gateway could not be reached."
+      "Exit codes: 0 done; 1 the gateway answered an error, or the job failed or was",
+      "cancelled; 2 bad usage or input; 3 the gateway could not be reached.",
+      "Answers go to stdout; progress and errors to stderr."
     })
 public final class TaskgridCli implements Runnable {
   @Spec CommandSpec spec;

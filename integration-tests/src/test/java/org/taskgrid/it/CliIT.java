@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
@@ -16,6 +17,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code bin/taskgrid run|job|status} as a user runs them, against a real gateway from its fat jar
  * with API tokens on: what each prints on stdout and stderr, and its exit code. The gateway gives a
- * job's part 1 s, so that a job of a long sleep fails. As in {@link LauncherIT}, an {@code mvn} on
+ * job's part 3 s, so that a job of a long sleep fails. As in {@link LauncherIT}, an {@code mvn} on
  * the PATH that only fails shows any rebuild: the build has just made the CLI jar.
  */
 class CliIT {
@@ -39,10 +45,11 @@ class CliIT {
 
   private static String path;
   private static String url;
+  private static int httpPort;
   private static int clusterPort;
   private static NodeProcess gateway;
   /** Numbers the runs' log files. */
-  private static int runs;
+  private static final AtomicInteger RUNS = new AtomicInteger();
 
   @BeforeAll
   static void startGateway() throws IOException, InterruptedException {
@@ -52,13 +59,13 @@ class CliIT {
     String javaBin = Path.of(Artifacts.java()).getParent().toString();
     path = String.join(File.pathSeparator, dir.toString(), javaBin, System.getenv("PATH"));
 
-    int httpPort = FreePort.next();
+    httpPort = FreePort.next();
     clusterPort = FreePort.next();
     url = "http://127.0.0.1:" + httpPort;
     gateway =
         NodeProcess.start(
             "CliIT-gateway",
-            NodeProcess.javaJar(Artifacts.gatewayJar(), List.of("-Dtaskgrid.jobs.part-timeout=1s")),
+            NodeProcess.javaJar(Artifacts.gatewayJar(), List.of("-Dtaskgrid.jobs.part-timeout=3s")),
             Map.of(
                 "TASKGRID_HTTP_HOST", "127.0.0.1",
                 "TASKGRID_HTTP_PORT", Integer.toString(httpPort),
@@ -154,7 +161,7 @@ class CliIT {
   @Test
   void aFailedJobListsItsFailedPartsAndExits1(TestInfo test) throws Exception {
     Path inputs = dir.resolve("sleeps.json");
-    Files.writeString(inputs, "[{\"millis\":10}, {\"millis\":4000}]", StandardCharsets.UTF_8);
+    Files.writeString(inputs, "[{\"millis\":10}, {\"millis\":20000}]", StandardCharsets.UTF_8);
     CliRun run = taskgrid(test, "job", "sleep", "--inputs", inputs.toString(), "--mode", "thread");
     assertAll(
         run.toString(),
@@ -163,6 +170,32 @@ class CliIT {
         () -> assertTrue(run.stderr().contains(" 1 failed, ")),
         () -> assertTrue(Pattern.compile("taskgrid: job [0-9a-f-]{36} failed: 1 of 2 parts failed").matcher(run.stderr()).find()),
         () -> assertTrue(run.stderr().contains("  part 1: timeout: ")));
+  }
+
+  @Test
+  void aJobCancelledWhileFollowedSaysSoAndExits1(TestInfo test) throws Exception {
+    // Async sleeps hold no thread: the job's window of 256 parts runs at once, 20 windows in all.
+    Path inputs = dir.resolve("long.jsonl");
+    Files.writeString(inputs, "{\"millis\":500}\n".repeat(5000), StandardCharsets.UTF_8);
+    ExecutorService background = Executors.newSingleThreadExecutor();
+    try {
+      Future<CliRun> following =
+          background.submit(() -> taskgrid(test, "job", "sleep", "--inputs", inputs.toString(), "--mode", "async"));
+      GatewayClient client = new GatewayClient(httpPort, TOKEN);
+      String id = awaitRunningJob(client, Duration.ofSeconds(30));
+      assertEquals(202, client.delete("/v1/jobs/" + id).status());
+
+      CliRun run = following.get(RUN_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+      assertAll(
+          run.toString(),
+          () -> assertEquals(1, run.exitCode()),
+          () -> assertEquals("", run.stdout(), "no result"),
+          () -> assertTrue(run.stderr().contains("job " + id + " started")),
+          () -> assertTrue(run.stderr().contains(", cancelled after ")),
+          () -> assertTrue(run.stderr().contains("taskgrid: job " + id + " was cancelled after ")));
+    } finally {
+      background.shutdownNow();
+    }
   }
 
   @Test
@@ -208,6 +241,21 @@ class CliIT {
     }
   }
 
+  /** The id of the one running job, once there is one. */
+  private static String awaitRunningJob(GatewayClient client, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    GatewayClient.Reply reply = null;
+    while (System.nanoTime() < deadline) {
+      reply = client.get("/v1/jobs?state=running", Duration.ofSeconds(5));
+      assertEquals(200, reply.status(), reply::toString);
+      if (reply.json().size() > 0) {
+        return reply.json().get(0).path("id").asText();
+      }
+      Thread.sleep(100);
+    }
+    return fail("no job was running within " + timeout + "; last: " + reply);
+  }
+
   /** bin/taskgrid with the gateway's URL and the token from the environment. */
   private static CliRun taskgrid(TestInfo test, String... args) throws InterruptedException {
     return run(test, launcher(args), Map.of("PATH", path, "TASKGRID_URL", url, "TASKGRID_TOKEN", TOKEN));
@@ -220,7 +268,7 @@ class CliIT {
   }
 
   private static CliRun run(TestInfo test, List<String> command, Map<String, String> env) throws InterruptedException {
-    String name = "CliIT-" + test.getTestMethod().map(method -> method.getName()).orElse("run") + "-" + (++runs);
+    String name = "CliIT-" + test.getTestMethod().map(method -> method.getName()).orElse("run") + "-" + RUNS.incrementAndGet();
     CliRun run = CliRun.run(name, command, new HashMap<>(env), RUN_TIMEOUT);
     assertFalse(run.stderr().contains(REBUILD_MARKER) || run.stdout().contains(REBUILD_MARKER), "fresh jar, yet it rebuilt" + run);
     return run;
