@@ -8,7 +8,7 @@ final class ExitCodes {
   static final int FAILED = 1;
   /** The command line or a local input (a JSON argument, an inputs file) is wrong: picocli's too. */
   static final int USAGE = 2;
-  /** No answer from the gateway: it is not running there, or the network failed. */
+  /** No answer from a gateway: none runs there (or something else does), or the network failed. */
   static final int UNREACHABLE = 3;
 
   private ExitCodes() {}

@@ -2,6 +2,7 @@ package org.taskgrid.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -52,7 +53,26 @@ final class Gateway {
 
   /** GET a path the gateway answers at once; the answer as JSON. */
   JsonNode get(String path) {
-    return Json.parseAnswer(send(request(path).timeout(QUICK_CALL_TIMEOUT).GET()));
+    return json(send(request(path).timeout(QUICK_CALL_TIMEOUT).GET()));
+  }
+
+  /** POST a JSON body that the gateway answers at once; the answer as JSON. */
+  JsonNode postForJson(String path, String json) {
+    return json(post(path, json, QUICK_CALL_TIMEOUT));
+  }
+
+  /**
+   * A successful answer that is not JSON comes from something else than a gateway (another web
+   * server at that URL): as good as no gateway there.
+   */
+  private JsonNode json(String body) {
+    JsonNode value = Json.parseOrNull(body);
+    if (value == null) {
+      String start = body.strip().length() > 200 ? body.strip().substring(0, 200) + "..." : body.strip();
+      throw new GatewayUnreachable(
+          "what answers at " + base + " is not a taskgrid gateway: its answer is not JSON: " + start, null);
+    }
+    return value;
   }
 
   /**
@@ -68,10 +88,6 @@ final class Gateway {
       request.timeout(timeout);
     }
     return send(request);
-  }
-
-  String postQuick(String path, String json) {
-    return post(path, json, QUICK_CALL_TIMEOUT);
   }
 
   /**
@@ -99,7 +115,7 @@ final class Gateway {
       public boolean hasNext() {
         try {
           return lines.hasNext();
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
           throw new GatewayUnreachable("the connection to the gateway at " + base + " broke: " + why(e.getCause()), e);
         }
       }

@@ -6,11 +6,11 @@ import java.util.Optional;
 /**
  * An answer of the gateway that is an error: the status and, when the body is the contract's
  * {@code {"error": {"code", "message", "field"}}}, its parts. Anything else (a proxy's page) keeps
- * the start of the body as its message.
+ * the start of the body, on one line, as its message.
  */
 final class GatewayError extends RuntimeException {
   private static final long serialVersionUID = 1L;
-  private static final int SHOWN_BODY = 300;
+  private static final int SHOWN_BODY = 200;
 
   private final int status;
   private final String code;
@@ -37,7 +37,7 @@ final class GatewayError extends RuntimeException {
           details.path("field").isTextual() ? details.path("field").asText() : null,
           retryAfter.orElse(null));
     }
-    String shown = body.strip();
+    String shown = body.strip().replaceAll("\\s+", " ");
     if (shown.length() > SHOWN_BODY) {
       shown = shown.substring(0, SHOWN_BODY) + "...";
     }
@@ -68,6 +68,9 @@ final class GatewayError extends RuntimeException {
     }
     if (retryAfter != null) {
       text.append(" (retry after ").append(retryAfter).append(" s)");
+    }
+    if (code == null) {
+      text.append(System.lineSeparator()).append("  not a taskgrid error: is a gateway at --url (TASKGRID_URL)?");
     }
     if (status == 401) {
       text.append(System.lineSeparator()).append("  give a token with --token or TASKGRID_TOKEN");

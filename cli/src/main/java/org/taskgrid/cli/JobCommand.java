@@ -81,7 +81,7 @@ final class JobCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Gateway client = gateway.connect();
-    JsonNode created = Json.parseAnswer(client.postQuick("/v1/jobs", Json.write(body())));
+    JsonNode created = client.postForJson("/v1/jobs", Json.write(body()));
     String id = created.path("id").asText();
     String status = created.path("status").asText("/v1/jobs/" + Gateway.encode(id));
     err.println("job " + id + " started; see " + client.base() + status);

@@ -23,16 +23,6 @@ final class Json {
     }
   }
 
-  /** The answer of the gateway as JSON; an answer that is not JSON is the gateway's fault. */
-  static JsonNode parseAnswer(String body) {
-    JsonNode value = parseOrNull(body);
-    if (value == null) {
-      String start = body.length() > 200 ? body.substring(0, 200) + "..." : body;
-      throw new IllegalStateException("the gateway's answer is not JSON: " + start);
-    }
-    return value;
-  }
-
   static JsonNode parseOrNull(String text) {
     try {
       JsonNode value = MAPPER.readTree(text);

@@ -31,9 +31,10 @@ class GatewayErrorTest {
 
   @Test
   void aBodyThatIsNotTheContractsIsShownAsItIs() {
-    GatewayError error = GatewayError.of(502, "<html>Bad Gateway</html>\n", Optional.empty());
+    String hint = System.lineSeparator() + "  not a taskgrid error: is a gateway at --url (TASKGRID_URL)?";
+    GatewayError error = GatewayError.of(502, "<html>\n  <h1>Bad Gateway</h1>\n</html>\n", Optional.empty());
     assertEquals(null, error.code());
-    assertEquals("the gateway answered 502: <html>Bad Gateway</html>", error.describe());
-    assertEquals("the gateway answered 500: (no body)", GatewayError.of(500, "", Optional.empty()).describe());
+    assertEquals("the gateway answered 502: <html> <h1>Bad Gateway</h1> </html>" + hint, error.describe());
+    assertEquals("the gateway answered 500: (no body)" + hint, GatewayError.of(500, "", Optional.empty()).describe());
   }
 }
