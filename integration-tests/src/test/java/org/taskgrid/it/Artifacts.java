@@ -20,6 +20,10 @@ final class Artifacts {
     return jar("taskgrid.worker.jar");
   }
 
+  static Path cliJar() {
+    return jar("taskgrid.cli.jar");
+  }
+
   /** The root of the repository: README.md, bin/taskgrid. */
   static Path repoDir() {
     Path dir = property("taskgrid.repo.dir");

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** Calls a gateway's HTTP API on 127.0.0.1, every call bounded in time. */
+/** Calls a gateway's HTTP API on 127.0.0.1, every call bounded in time; with a token if given one. */
 final class GatewayClient {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -64,9 +64,16 @@ final class GatewayClient {
   }
 
   private final int port;
+  /** Sent as {@code Authorization: Bearer}; null for none. */
+  private final String token;
 
   GatewayClient(int port) {
+    this(port, null);
+  }
+
+  GatewayClient(int port, String token) {
     this.port = port;
+    this.token = token;
   }
 
   URI uri(String path) {
@@ -78,7 +85,11 @@ final class GatewayClient {
   }
 
   Reply get(String path, Duration timeout) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(path)).timeout(timeout).GET().build());
+    return send(request(path).timeout(timeout).GET().build());
+  }
+
+  Reply delete(String path) throws IOException, InterruptedException {
+    return send(request(path).timeout(REQUEST_TIMEOUT).DELETE().build());
   }
 
   Reply post(String path, String json) throws IOException, InterruptedException {
@@ -87,11 +98,19 @@ final class GatewayClient {
 
   Reply post(String path, String json, Duration timeout) throws IOException, InterruptedException {
     return send(
-        HttpRequest.newBuilder(uri(path))
+        request(path)
             .timeout(timeout)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
             .build());
+  }
+
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return request;
   }
 
   private static Reply send(HttpRequest request) throws IOException, InterruptedException {
