@@ -19,7 +19,8 @@ import org.taskgrid.core.execution.ExecutorSettings;
 import org.taskgrid.core.routing.Router;
 import org.taskgrid.core.routing.RouterSettings;
 import org.taskgrid.core.task.TaskRegistry;
-import org.taskgrid.gateway.admission.Admission;
+import org.taskgrid.gateway.admission.AdmissionControl;
+import org.taskgrid.gateway.admission.CapacityFollower;
 import org.taskgrid.gateway.http.ApiTokens;
 import org.taskgrid.gateway.http.ClusterRoutes;
 import org.taskgrid.gateway.http.HealthRoutes;
@@ -65,7 +66,11 @@ public final class Gateway {
             "router",
             Props.empty());
 
-    Admission admission = Admission.fromConfig(config);
+    AdmissionControl admission = AdmissionControl.fromConfig(config);
+    system.systemActorOf(
+        restartOnFailure(CapacityFollower.create(admission, router, config)),
+        "capacity-follower",
+        Props.empty());
     JobSettings jobSettings = JobSettings.fromConfig(config);
     ActorRef<JobManager.Command> jobs =
         system.systemActorOf(

@@ -28,7 +28,7 @@ import java.util.function.IntConsumer;
  * short lock, and no callback or future runs under that lock.
  */
 public final class Admission {
-  private final int maxInFlight;
+  private int maxInFlight;
   private final int maxQueued;
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
   private int inFlight;
@@ -207,6 +207,20 @@ public final class Admission {
         release(1); // it stopped waiting just now
       }
     }
+  }
+
+  /**
+   * Sets how many parts may run at once from now on: more slots go to the waiters at once; with
+   * fewer, parts already running go on and only new ones wait.
+   */
+  public void resize(int maxInFlight) {
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("max-in-flight must be >= 1");
+    }
+    synchronized (this) {
+      this.maxInFlight = maxInFlight;
+    }
+    release(0);
   }
 
   /** Parts running now. */

@@ -35,6 +35,7 @@ import org.taskgrid.core.task.RegisteredTask;
 import org.taskgrid.core.task.TaskRegistry;
 import org.taskgrid.gateway.GatewaySettings;
 import org.taskgrid.gateway.admission.Admission;
+import org.taskgrid.gateway.admission.AdmissionControl;
 
 /** {@code GET /v1/tasks} and {@code POST /v1/tasks/{name}}: run one task and wait for it. */
 public final class TaskRoutes {
@@ -52,7 +53,7 @@ public final class TaskRoutes {
   private final ActorSystem<?> system;
   private final TaskRegistry registry;
   private final ActorRef<Router.Command> router;
-  private final Admission admission;
+  private final AdmissionControl admission;
   private final GatewaySettings settings;
   private final FrameLimit frameLimit;
 
@@ -60,7 +61,7 @@ public final class TaskRoutes {
       ActorSystem<?> system,
       TaskRegistry registry,
       ActorRef<Router.Command> router,
-      Admission admission,
+      AdmissionControl admission,
       GatewaySettings settings) {
     this.system = system;
     this.registry = registry;
@@ -115,8 +116,9 @@ public final class TaskRoutes {
   /** Waits for an admission slot (within the call's timeout), runs the part, frees the slot. */
   private CompletionStage<HttpResponse> run(
       RegisteredTask<?> task, JsonNode input, Mode mode, Duration timeout) {
+    Admission budget = admission.of(mode);
     CompletableFuture<Void> slot =
-        admission
+        budget
             .acquireForCall()
             .orElseThrow(() -> ApiError.overloaded("the gateway has as much work as it takes; retry later"));
     long start = System.nanoTime();
@@ -132,7 +134,7 @@ public final class TaskRoutes {
                           new Router.Submit(
                               partId, task.name(), input, mode, Math.max(1, left.toMillis()), replyTo),
                       left.plus(settings.answerGrace()))
-                  .whenComplete((outcome, error) -> admission.release(1));
+                  .whenComplete((outcome, error) -> budget.release(1));
             })
         .thenApply(outcome -> answer(task, mode, outcome));
   }

@@ -21,6 +21,7 @@ import org.taskgrid.core.execution.PartProtocol;
 import org.taskgrid.core.routing.Router;
 import org.taskgrid.core.task.Mode;
 import org.taskgrid.gateway.admission.Admission;
+import org.taskgrid.gateway.admission.AdmissionControl;
 
 /**
  * Runs one job: asks admission control to admit it (and answers the caller of {@link
@@ -61,14 +62,14 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
       JobSpec spec,
       ActorRef<Optional<String>> replyTo,
       ActorRef<Router.Command> router,
-      Admission admission,
+      AdmissionControl admission,
       ActorRef<JobManager.Command> manager,
       JobSettings settings) {
     return Behaviors.setup(
         context -> {
           ActorRef<Command> self = context.getSelf();
           Optional<Admission.JobSlots> slots =
-              admission.admitJob(granted -> self.tell(new SlotsGranted(granted)));
+              admission.of(spec.mode()).admitJob(granted -> self.tell(new SlotsGranted(granted)));
           if (slots.isEmpty()) {
             replyTo.tell(Optional.empty());
             return Behaviors.stopped();

@@ -21,7 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.taskgrid.core.routing.Router;
-import org.taskgrid.gateway.admission.Admission;
+import org.taskgrid.gateway.admission.AdmissionControl;
 
 /**
  * The jobs of this gateway: starts a {@link JobCoordinator} per job, keeps the latest view of each
@@ -72,7 +72,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   public static Behavior<Command> create(
-      ActorRef<Router.Command> router, Admission admission, JobSettings settings) {
+      ActorRef<Router.Command> router, AdmissionControl admission, JobSettings settings) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
@@ -80,7 +80,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   private final ActorRef<Router.Command> router;
-  private final Admission admission;
+  private final AdmissionControl admission;
   private final JobSettings settings;
   /** Every job known, in the order they were created. */
   private final Map<String, JobView> views = new LinkedHashMap<>();
@@ -93,7 +93,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       ActorRef<Router.Command> router,
-      Admission admission,
+      AdmissionControl admission,
       JobSettings settings) {
     super(context);
     this.router = router;

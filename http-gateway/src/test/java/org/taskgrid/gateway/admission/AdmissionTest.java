@@ -297,6 +297,28 @@ class AdmissionTest {
   }
 
   @Test
+  void aLargerBudgetGrantsTheWaitersAtOnceASmallerOneLetsRunningPartsEnd() {
+    Admission admission = new Admission(1, 4);
+    admission.acquireForCall().orElseThrow();
+    CompletableFuture<Void> b = admission.acquireForCall().orElseThrow();
+    CompletableFuture<Void> c = admission.acquireForCall().orElseThrow();
+
+    admission.resize(3);
+    assertTrue(b.isDone() && c.isDone(), "both waiters got one of the new slots");
+    assertEquals(3, admission.inFlight());
+
+    admission.resize(1);
+    CompletableFuture<Void> d = admission.acquireForCall().orElseThrow();
+    assertFalse(d.isDone(), "three run where one may: a new call waits");
+    admission.release(1);
+    admission.release(1);
+    assertFalse(d.isDone(), "still one running, the budget's one");
+    admission.release(1);
+    assertTrue(d.isDone());
+    assertThrows(IllegalArgumentException.class, () -> admission.resize(0));
+  }
+
+  @Test
   void boundsMustMakeSense() {
     assertThrows(IllegalArgumentException.class, () -> new Admission(0, 1));
     assertThrows(IllegalArgumentException.class, () -> new Admission(1, -1));

@@ -34,8 +34,8 @@ class AdmissionHttpTest {
   static final TestGateway gateway =
       TestGateway.withConfig(
           """
-          taskgrid.admission.max-in-flight = %d
-          taskgrid.admission.max-queued = %d
+          taskgrid.admission.async { max-in-flight = %1$d, max-queued = %2$d }
+          taskgrid.admission.thread { max-in-flight = %1$d, max-queued = %2$d }
           """
               .formatted(MAX_IN_FLIGHT, MAX_QUEUED));
 
@@ -72,7 +72,7 @@ class AdmissionHttpTest {
     assertEquals(calls, served + refused);
 
     assertEquals(200, gateway.get("/health/live").status());
-    assertIdle();
+    assertIdle("async");
   }
 
   @Test
@@ -101,7 +101,7 @@ class AdmissionHttpTest {
       assertEquals(4, job.path("done").asInt(), () -> abbreviated(job));
     }
     assertEquals(200, gateway.get("/health/live").status());
-    assertIdle();
+    assertIdle("async");
   }
 
   @Test
@@ -115,7 +115,43 @@ class AdmissionHttpTest {
     JsonNode job = JobCalls.awaitFinished(gateway, id, Duration.ofSeconds(10));
     assertEquals("cancelled", job.path("state").asText(), () -> abbreviated(job));
 
-    assertIdle();
+    assertIdle("thread");
+  }
+
+  @Test
+  @Order(4)
+  void aFloodOfOneKindOfWorkDoesNotQueueAnotherKind() throws Exception {
+    // More async sleeps than the async budget holds: some are refused at once, the others hold
+    // every async slot and queue place for seconds.
+    List<CompletableFuture<HttpResult>> asyncFlood = new ArrayList<>();
+    for (int i = 0; i < 5 * (MAX_IN_FLIGHT + MAX_QUEUED); i++) {
+      asyncFlood.add(
+          gateway.sendAsync(
+              gateway
+                  .request("/v1/tasks/sleep?mode=async")
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"millis\":5000}"))));
+    }
+    CompletableFuture.anyOf(asyncFlood.toArray(CompletableFuture[]::new)).get(4, TimeUnit.SECONDS);
+    assertEquals(
+        503,
+        asyncFlood.stream().filter(CompletableFuture::isDone).findFirst().orElseThrow().get().status(),
+        "the first answer to the flood is a refusal: the async budget is full");
+
+    HttpResult thread = gateway.post("/v1/tasks/sleep?mode=thread&timeout=2s", "{\"millis\":10}");
+    assertEquals(200, thread.status(), () -> "thread work waited behind async work: " + thread);
+
+    int served = 0;
+    for (CompletableFuture<HttpResult> future : asyncFlood) {
+      HttpResult answer = future.get(20, TimeUnit.SECONDS);
+      if (answer.status() == 200) {
+        served++;
+      } else {
+        assertOverloaded(answer);
+      }
+    }
+    assertTrue(served >= MAX_IN_FLIGHT, "served: " + served);
+    assertIdle("async");
   }
 
   private static void assertOverloaded(HttpResult answer) {
@@ -125,16 +161,16 @@ class AdmissionHttpTest {
   }
 
   /**
-   * Both slots are free: two calls of a second each, sent at once, are served side by side within
+   * Both slots of the mode's budget are free: two calls of a second each, sent at once, are served side by side within
    * 1.8 s. Were a slot lost, the second would wait for the first and time out.
    */
-  private static void assertIdle() throws Exception {
+  private static void assertIdle(String mode) throws Exception {
     List<CompletableFuture<HttpResult>> answers = new ArrayList<>();
     for (int i = 0; i < MAX_IN_FLIGHT; i++) {
       answers.add(
           gateway.sendAsync(
               gateway
-                  .request("/v1/tasks/sleep?mode=async&timeout=1800ms")
+                  .request("/v1/tasks/sleep?mode=" + mode + "&timeout=1800ms")
                   .header("Content-Type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString("{\"millis\":1000}"))));
     }
