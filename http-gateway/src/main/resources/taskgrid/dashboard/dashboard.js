@@ -194,6 +194,21 @@
     return isNaN(date) ? iso : date.toLocaleTimeString([], { hour12: false });
   }
 
+  function dateTime(iso) {
+    const date = new Date(iso);
+    // Swedish conventions write local time as ISO does: 2026-12-02 13:33:48.
+    return !iso || isNaN(date) ? iso || '' : date.toLocaleString('sv-SE');
+  }
+
+  /** When the job finished and how long it took, or a dash while it runs. */
+  function finishedText(view) {
+    if (!view.finishedAt) {
+      return '\u2014';
+    }
+    const took = (new Date(view.finishedAt) - new Date(view.createdAt)) / 1000;
+    return dateTime(view.finishedAt) + (Number.isFinite(took) && took >= 0 ? ' (took ' + took.toFixed(1) + ' s)' : '');
+  }
+
   // ---- members and executors -----------------------------------------------------------------
 
   async function refreshCluster() {
@@ -499,6 +514,10 @@
     } else if (!shownOrder.includes(view.id)) {
       renderJobs([view.id, ...shownOrder].slice(0, JOBS_SHOWN));
     }
+    if (known && known.state === 'running' && view.state !== 'running') {
+      // Its parts just left the executors: show their load now, not at the next poll.
+      refreshCluster().catch(() => {});
+    }
     if (view.id === selectedJob) {
       if (view.state !== 'running') {
         refreshDetail();
@@ -614,8 +633,8 @@
     add('state', badge(view.state));
     add('progress', bar(progress.segments, view.parts, progress.label, 'progress of the selected job'));
     add('parts', document.createTextNode(view.parts + ' parts: ' + view.done + ' done, ' + view.failed + ' failed, ' + view.retried + ' retried'));
-    add('started', document.createTextNode(view.createdAt || ''));
-    add('finished', document.createTextNode(view.finishedAt || '\u2014'));
+    add('started', el('span', { text: dateTime(view.createdAt), title: view.createdAt || '' }));
+    add('finished', el('span', { text: finishedText(view), title: view.finishedAt || '' }));
     if (view.result !== undefined && view.result !== null) {
       let result = JSON.stringify(view.result);
       if (result.length > 2000) {

@@ -1,0 +1,121 @@
+package org.taskgrid.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's headless Chromium driven through Debian's chromedriver, both from the machine
+ * ({@code apt-get install chromium chromium-driver}; .ci/run installs them): Selenium is given both
+ * paths, so Selenium Manager never runs and nothing is downloaded. Missing binaries fail the test:
+ * a browser test that skips itself would pass without having looked at anything.
+ * {@link #close()} quits the browser and stops the driver, whatever happened.
+ */
+final class Chromium implements AutoCloseable {
+  /** Override with -Dtaskgrid.chromium=... where the distribution puts it elsewhere. */
+  private static final Path BROWSER = Path.of(System.getProperty("taskgrid.chromium", "/usr/bin/chromium"));
+
+  private static final Path DRIVER =
+      Path.of(System.getProperty("taskgrid.chromedriver", "/usr/bin/chromedriver"));
+
+  private static final int WIDTH = 1400;
+  private static final int HEIGHT = 1000;
+
+  private final ChromeDriverService service;
+  private final ChromeDriver driver;
+
+  private Chromium(ChromeDriverService service, ChromeDriver driver) {
+    this.service = service;
+    this.driver = driver;
+  }
+
+  /**
+   * Starts chromedriver on a free loopback port and a headless browser with a fresh profile under
+   * target/ that talks to nothing but the pages it is sent to.
+   *
+   * @param name names the driver's log (it-logs/{name}-chromedriver.log) and the profile directory
+   */
+  static Chromium start(String name) {
+    for (Path binary : new Path[] {BROWSER, DRIVER}) {
+      assertTrue(
+          Files.isExecutable(binary),
+          binary + " is missing: install Debian's chromium and chromium-driver"
+              + " (apt-get install -y chromium chromium-driver; .ci/run does it when they are missing)");
+    }
+    // Selenium looks here before it would ask Selenium Manager for a driver.
+    System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, DRIVER.toString());
+    Path profile = freshProfile(name);
+    ChromeOptions options =
+        new ChromeOptions()
+            .setBinary(BROWSER.toFile())
+            .addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=" + WIDTH + "," + HEIGHT,
+                "--user-data-dir=" + profile);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(DRIVER.toFile())
+            .usingAnyFreePort()
+            .withLogFile(Artifacts.logDir().resolve(name + "-chromedriver.log").toFile())
+            .build();
+    try {
+      ChromeDriver driver = new ChromeDriver(service, options);
+      driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+      driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+      return new Chromium(service, driver);
+    } catch (RuntimeException e) {
+      service.stop();
+      throw e;
+    }
+  }
+
+  ChromeDriver driver() {
+    return driver;
+  }
+
+  /** Writes a PNG of the browser's window to {@code file}, creating its directory. */
+  Path screenshot(Path file) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private static Path freshProfile(String name) {
+    Path target = Artifacts.repoDir().resolve("integration-tests").resolve("target");
+    try {
+      Files.createDirectories(target);
+      return Files.createTempDirectory(target, name + "-chromium-profile-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make a profile directory under " + target, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      driver.quit();
+    } finally {
+      service.stop();
+    }
+  }
+}
