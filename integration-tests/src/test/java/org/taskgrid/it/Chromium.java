@@ -66,6 +66,14 @@ final class Chromium implements AutoCloseable {
                 "--disable-component-update",
                 "--disable-sync",
                 "--disable-dev-shm-usage",
+                "--disable-extensions",
+                "--disable-default-apps",
+                "--disable-domain-reliability",
+                "--disable-client-side-phishing-detection",
+                "--no-pings",
+                // No name resolves: the browser can reach 127.0.0.1 and nothing else, so a page
+                // that wanted anything from the network (a CDN, a font) would show it here.
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
                 "--window-size=" + WIDTH + "," + HEIGHT,
                 "--user-data-dir=" + profile);
     ChromeDriverService service =
