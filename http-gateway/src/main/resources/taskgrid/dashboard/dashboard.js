@@ -453,7 +453,11 @@
     }
     renderJobs(listed.map((view) => view.id));
     followRunningJobs();
-    if (selectedJob && jobs.get(selectedJob) && jobs.get(selectedJob).state === 'running') {
+    // The detail has errors and the result, which the listing has not: fetch it while the job
+    // runs, and once more when the listing is the first to tell that it finished.
+    const selected = selectedJob && jobs.get(selectedJob);
+    if (selected && (selected.state === 'running' || !detailShown || detailShown.id !== selected.id
+        || detailShown.state !== selected.state)) {
       refreshDetail();
     }
   }
@@ -592,8 +596,10 @@
 
   // ---- a job's detail ------------------------------------------------------------------------
 
+  /** Selects a job for the detail; the address (#job=ID) names it, to be kept or passed on. */
   function selectJob(id) {
     selectedJob = id;
+    history.replaceState(null, '', '#job=' + encodeURIComponent(id));
     for (const row of document.querySelectorAll('#jobs tbody tr')) {
       row.classList.toggle('selected', row.dataset.job === id);
     }
@@ -624,7 +630,11 @@
     }
   }
 
+  /** The view the detail shows now. */
+  let detailShown = null;
+
   function renderDetail(view) {
+    detailShown = view;
     $('detail-title').textContent = view.id;
     const progress = progressOf(view);
     const fields = el('dl', { class: 'fields' });
@@ -848,6 +858,10 @@
   function start() {
     setUpToken();
     setUpForm();
+    const linked = /^#job=(.+)$/.exec(location.hash);
+    if (linked) {
+      selectJob(decodeURIComponent(linked[1]));
+    }
     renderRate(null);
     refreshers.push(
       every(CLUSTER_EVERY_MS, async () => {
