@@ -20,6 +20,7 @@
    * event stream holds one while its job runs: beyond this, jobs are followed by the polling.
    */
   const MAX_STREAMS = 3;
+  const STREAM_RETRY_MS = 5000;
   const TOKEN_KEY = 'taskgrid.token';
   const REQUEST_COUNTER = 'taskgrid_http_requests_seconds_count';
 
@@ -433,6 +434,8 @@
   const jobs = new Map();
   /** The event streams open, by job id. */
   const streams = new Map();
+  /** Jobs whose stream ended early, and when it may be opened again. */
+  const streamPausedUntil = new Map();
   let selectedJob = null;
 
   async function refreshJobs() {
@@ -449,6 +452,7 @@
     for (const id of [...jobs.keys()]) {
       if (!seen.has(id) && id !== selectedJob) {
         jobs.delete(id);
+        streamPausedUntil.delete(id);
       }
     }
     renderJobs(listed.map((view) => view.id));
@@ -531,12 +535,15 @@
     }
   }
 
+  /** Opens event streams for the newest running jobs, as many as may be open at once. */
   function followRunningJobs() {
-    for (const [id, view] of jobs) {
+    const now = Date.now();
+    for (const id of shownOrder) {
       if (streams.size >= MAX_STREAMS) {
         return;
       }
-      if (view.state === 'running' && !streams.has(id)) {
+      const view = jobs.get(id);
+      if (view && view.state === 'running' && !streams.has(id) && !((streamPausedUntil.get(id) || 0) > now)) {
         follow(id);
       }
     }
@@ -572,6 +579,14 @@
       // A dropped stream: the polling shows the job, and follows it again while it runs.
     } finally {
       streams.delete(id);
+      // A stream that ended while its job still runs (a refusal, a dropped connection) is not
+      // opened again at once, which could loop fast: the polling shows the job meanwhile.
+      const view = jobs.get(id);
+      if (view && view.state === 'running') {
+        streamPausedUntil.set(id, Date.now() + STREAM_RETRY_MS);
+      } else {
+        streamPausedUntil.delete(id);
+      }
       followRunningJobs();
     }
   }
