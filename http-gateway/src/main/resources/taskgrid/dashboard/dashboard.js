@@ -60,7 +60,11 @@
     }
     const response = await fetch(path, { ...options, headers, cache: 'no-store' });
     if (response.status === 401) {
-      askForToken(Boolean(token));
+      // Only about the token of now: an answer to a call sent before a new token was given
+      // says nothing about the new one.
+      if (sessionStorage.getItem(TOKEN_KEY) === token) {
+        askForToken(Boolean(token));
+      }
       throw new ApiError(401, 'unauthorized', 'this gateway needs an API token');
     }
     return response;
@@ -392,9 +396,9 @@
     const width = 400;
     const height = 120;
     chart.replaceChildren();
+    // Over the chart, in HTML: the SVG stretches to its box, and its text would stretch with it.
+    $('rate-message').hidden = !unavailable;
     if (unavailable) {
-      chart.append(svg('text', { class: 'unavailable', x: width / 2, y: height / 2, 'text-anchor': 'middle' }));
-      chart.lastChild.textContent = 'metrics unavailable';
       $('rate-note').textContent = unavailable;
       $('rate-now').textContent = '';
       $('rate-max').textContent = '';
