@@ -847,7 +847,10 @@
       clearTimeout(timer);
       running = true;
       try {
-        await refresh();
+        // A tab nobody looks at costs the gateway nothing; it catches up when shown again.
+        if (!document.hidden) {
+          await refresh();
+        }
       } catch (e) {
         if (onError) {
           onError(e);
@@ -875,6 +878,11 @@
   }
 
   function start() {
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden) {
+        refreshAll();
+      }
+    });
     setUpToken();
     setUpForm();
     const linked = /^#job=(.+)$/.exec(location.hash);
