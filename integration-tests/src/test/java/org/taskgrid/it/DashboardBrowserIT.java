@@ -137,6 +137,16 @@ class DashboardBrowserIT {
     assertTrue(detail.contains(PARTS + " parts: " + PARTS + " done, 0 failed"), detail);
     assertTrue(!detail.contains("Errors ("), detail);
 
+    // Calls per second from /metrics: a rate once two scrapes came in, or, from a gateway without
+    // /metrics (404), "metrics unavailable". Any other state (a counter the page cannot find) fails.
+    await(browser, PAGE_WAIT, "a rate of calls, or /metrics missing", driver -> {
+      String now = driver.findElement(By.id("rate-now")).getText();
+      String note = driver.findElement(By.id("rate-note")).getText();
+      boolean missing = driver.findElement(By.id("rate-message")).isDisplayed()
+          && note.equals("metrics unavailable: this gateway has no /metrics");
+      return now.matches("now \\d+\\.\\d/s.*") || missing ? true : null;
+    });
+
     // For the screenshot: the worker's bar back at rest once the cluster view caught up.
     await(browser, PAGE_WAIT, "the worker's executor idle again", driver ->
         driver.findElements(By.cssSelector("#executors .executor")).stream()
