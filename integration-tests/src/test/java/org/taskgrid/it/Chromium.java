@@ -7,7 +7,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -95,6 +102,34 @@ final class Chromium implements AutoCloseable {
 
   ChromeDriver driver() {
     return driver;
+  }
+
+  /**
+   * Waits until {@code check} gives a value (not null, not {@code false}) on the page, polling with
+   * {@link Await}; an element that the page replaced or has not drawn yet counts as "not yet".
+   * When it gives up, the failure shows the page's text and {@code context} (logs' tails).
+   */
+  <T> T await(Duration within, String what, Function<WebDriver, T> check, Supplier<String> context)
+      throws InterruptedException {
+    return Await.atMost(within, what)
+        .context(() -> "\n--- the page shows ---\n" + pageText() + "\n---" + context.get())
+        .until(() -> {
+          try {
+            T value = check.apply(driver);
+            return Boolean.FALSE.equals(value) ? Optional.<T>empty() : Optional.ofNullable(value);
+          } catch (StaleElementReferenceException | NoSuchElementException e) {
+            return Optional.<T>empty();
+          }
+        }, Optional::isPresent)
+        .orElseThrow();
+  }
+
+  private String pageText() {
+    try {
+      return driver.findElement(By.tagName("body")).getText();
+    } catch (RuntimeException e) {
+      return "(cannot read the page: " + e + ")";
+    }
   }
 
   /** Writes a PNG of the browser's window to {@code file}, creating its directory. */

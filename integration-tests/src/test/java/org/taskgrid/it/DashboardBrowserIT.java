@@ -14,12 +14,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real browser (headless Chromium) against a real gateway JVM with one worker
@@ -34,15 +32,15 @@ class DashboardBrowserIT {
   private static final String PRIMES_RESULT = "148933";
   private static final int PARTS = 200;
 
-  private static TestCluster cluster;
-  private static TestCluster.Worker worker;
+  private static ProcessCluster cluster;
+  private static ProcessCluster.Worker worker;
   private static Chromium chromium;
 
   @BeforeAll
   static void start() throws InterruptedException {
     // The browser first: without it the test fails at once, before JVMs are started for nothing.
     chromium = Chromium.start("DashboardBrowserIT");
-    cluster = TestCluster.start("DashboardBrowserIT", List.of());
+    cluster = ProcessCluster.start("DashboardBrowserIT", List.of());
     worker = cluster.ensureWorkers(1).get(0);
   }
 
@@ -60,14 +58,12 @@ class DashboardBrowserIT {
   }
 
   @Test
-  void thePageListsTheGatewayAndTheWorkerWithTheirRolesAndStatus() {
+  void thePageListsTheGatewayAndTheWorkerWithTheirRolesAndStatus() throws InterruptedException {
     ChromeDriver browser = open();
     Map<String, String> expected =
         Map.of(cluster.gatewayAddress(), "gateway", worker.address(), "worker");
     Map<String, String> shown =
-        await(
-            browser,
-            PAGE_WAIT,
+        await(PAGE_WAIT,
             "both nodes Up in the members table",
             driver -> {
               Map<String, String> rows = members(driver);
@@ -81,9 +77,7 @@ class DashboardBrowserIT {
             assertEquals(role + " up", shown.get(address), "the row of " + address + " in " + shown));
     // The worker's executor, with a bar of its load.
     WebElement executor =
-        await(
-            browser,
-            PAGE_WAIT,
+        await(PAGE_WAIT,
             "the worker's executor",
             driver ->
                 driver.findElements(By.cssSelector("#executors .executor")).stream()
@@ -97,7 +91,7 @@ class DashboardBrowserIT {
   @Test
   void aJobStartedFromTheFormReaches100PercentAndSucceeds() throws Exception {
     ChromeDriver browser = open();
-    await(browser, PAGE_WAIT, "primes among the tasks of the form", driver ->
+    await(PAGE_WAIT, "primes among the tasks of the form", driver ->
         driver.findElements(By.cssSelector("#start-task option[value=primes]")).isEmpty() ? null : true);
     new Select(browser.findElement(By.id("start-task"))).selectByValue("primes");
     browser.findElement(By.cssSelector("input[name=kind][value=split]")).click();
@@ -108,7 +102,7 @@ class DashboardBrowserIT {
 
     WebElement answer = browser.findElement(By.id("start-answer"));
     String id =
-        await(browser, PAGE_WAIT, "the form's answer naming the job", driver -> {
+        await(PAGE_WAIT, "the form's answer naming the job", driver -> {
           String job = answer.getAttribute("data-job");
           return job == null || job.isEmpty() ? null : job;
         });
@@ -116,7 +110,7 @@ class DashboardBrowserIT {
 
     By row = By.cssSelector("#jobs tbody tr[data-job='" + id + "']");
     String finished =
-        await(browser, JOB_WAIT, "job " + id + " at 100 % and succeeded in the jobs table", driver -> {
+        await(JOB_WAIT, "job " + id + " at 100 % and succeeded in the jobs table", driver -> {
           List<WebElement> rows = driver.findElements(row);
           if (rows.isEmpty()) {
             return null;
@@ -130,7 +124,7 @@ class DashboardBrowserIT {
 
     // The job's detail (selected when it was started) shows the merged result, and no error.
     String detail =
-        await(browser, PAGE_WAIT, "the result in the job's detail", driver -> {
+        await(PAGE_WAIT, "the result in the job's detail", driver -> {
           String text = driver.findElement(By.id("job-detail")).getText();
           return text.contains(PRIMES_RESULT) ? text : null;
         });
@@ -139,7 +133,7 @@ class DashboardBrowserIT {
 
     // Calls per second from /metrics: a rate once two scrapes came in, or, from a gateway without
     // /metrics (404), "metrics unavailable". Any other state (a counter the page cannot find) fails.
-    await(browser, PAGE_WAIT, "a rate of calls, or /metrics missing", driver -> {
+    await(PAGE_WAIT, "a rate of calls, or /metrics missing", driver -> {
       String now = driver.findElement(By.id("rate-now")).getText();
       String note = driver.findElement(By.id("rate-note")).getText();
       boolean missing = driver.findElement(By.id("rate-message")).isDisplayed()
@@ -148,7 +142,7 @@ class DashboardBrowserIT {
     });
 
     // For the screenshot: the worker's bar back at rest once the cluster view caught up.
-    await(browser, PAGE_WAIT, "the worker's executor idle again", driver ->
+    await(PAGE_WAIT, "the worker's executor idle again", driver ->
         driver.findElements(By.cssSelector("#executors .executor")).stream()
             .filter(element -> worker.address().equals(element.getAttribute("data-node")))
             .anyMatch(element -> element.findElement(By.cssSelector(".lane .label")).getText().startsWith("0 / ")));
@@ -181,17 +175,9 @@ class DashboardBrowserIT {
     field.sendKeys(text);
   }
 
-  /**
-   * Waits until {@code check} gives a value (not null, not false), polling the page; fails with
-   * what was waited for and the page's text.
-   */
-  private static <T> T await(ChromeDriver browser, Duration timeout, String what, Function<WebDriver, T> check) {
-    WebDriverWait wait = new WebDriverWait(browser, timeout, Duration.ofMillis(200));
-    // The page redraws rows as it learns more: an element found a moment ago may be gone.
-    wait.ignoring(StaleElementReferenceException.class);
-    wait.withMessage(
-        () -> "no " + what + " within " + timeout + "; the page shows:\n"
-            + browser.findElement(By.tagName("body")).getText() + cluster.tails());
-    return wait.until(check::apply);
+  /** A wait on the page that, when it gives up, also shows the logs of the cluster's JVMs. */
+  private static <T> T await(Duration within, String what, Function<WebDriver, T> check)
+      throws InterruptedException {
+    return chromium.await(within, what, check, cluster::tails);
   }
 }

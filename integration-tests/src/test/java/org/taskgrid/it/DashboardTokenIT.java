@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard of a gateway with API tokens on, in headless Chromium: the page itself loads
@@ -45,7 +44,7 @@ class DashboardTokenIT {
                 "TASKGRID_HTTP_PORT", Integer.toString(httpPort),
                 "TASKGRID_CLUSTER_HOST", "127.0.0.1",
                 "TASKGRID_CLUSTER_PORT", Integer.toString(FreePort.next())));
-    gateway.awaitReady(client, TestCluster.START_TIMEOUT);
+    gateway.awaitReady(client, ProcessCluster.START_TIMEOUT);
   }
 
   @AfterAll
@@ -62,19 +61,19 @@ class DashboardTokenIT {
   }
 
   @Test
-  void thePageAsksForATokenAndKeepsItForTheTabOnly() {
+  void thePageAsksForATokenAndKeepsItForTheTabOnly() throws InterruptedException {
     ChromeDriver browser = chromium.driver();
     browser.get(client.uri("/").toString());
     assertEquals("taskgrid", browser.getTitle());
     WebElement dialog = browser.findElement(By.id("token-dialog"));
-    await(browser, "the token dialog", () -> dialog.isDisplayed());
+    await("the token dialog", () -> dialog.isDisplayed());
 
     type(browser, "a-wrong-token");
-    await(browser, "the wrong token refused", () -> browser.findElement(By.id("token-error")).isDisplayed());
+    await("the wrong token refused", () -> browser.findElement(By.id("token-error")).isDisplayed());
     assertNull(sessionToken(browser), "a refused token is not kept");
 
     type(browser, TOKEN);
-    await(browser, "this gateway in the members table, with the token", () ->
+    await("this gateway in the members table, with the token", () ->
         !browser.findElements(By.cssSelector("#members tbody tr")).isEmpty());
     assertFalse(dialog.isDisplayed(), "the dialog is closed");
     assertEquals(TOKEN, sessionToken(browser));
@@ -88,7 +87,7 @@ class DashboardTokenIT {
 
     // Forgetting it: the page asks again.
     browser.findElement(By.id("token-forget")).click();
-    await(browser, "the token dialog again", () -> dialog.isDisplayed());
+    await("the token dialog again", () -> dialog.isDisplayed());
     assertNull(sessionToken(browser));
   }
 
@@ -103,16 +102,7 @@ class DashboardTokenIT {
     return browser.executeScript("return window.sessionStorage.getItem('taskgrid.token')");
   }
 
-  /** What a wait checks in the page. */
-  interface PageCheck {
-    boolean holds();
-  }
-
-  private static void await(ChromeDriver browser, String what, PageCheck check) {
-    new WebDriverWait(browser, WAIT, Duration.ofMillis(200))
-        .ignoring(StaleElementReferenceException.class)
-        .withMessage(() -> "no " + what + " within " + WAIT + "; the page shows:\n"
-            + browser.findElement(By.tagName("body")).getText() + gateway.tail())
-        .until(driver -> check.holds());
+  private static void await(String what, BooleanSupplier check) throws InterruptedException {
+    chromium.await(WAIT, what, driver -> check.getAsBoolean(), gateway::tail);
   }
 }
