@@ -24,6 +24,7 @@ public final class HttpApi {
                         ErrorResponses.rejectionHandler(),
                         () ->
                             concat(
+                                DashboardRoutes.route(),
                                 health.route(),
                                 pathPrefix(
                                     "v1",
