@@ -11,6 +11,8 @@ import java.util.Map;
  * The config of a node, from the highest priority down: {@code TASKGRID_ROLES} and
  * {@code TASKGRID_SEED_NODES}, system properties ({@code -D}), {@code application.conf}, every
  * module's {@code taskgrid-akka.conf} (taskgrid's Akka settings), then the {@code reference.conf}s.
+ * Loading it also makes its {@link JsonLimits} Jackson's default in this JVM, so that every JSON
+ * and CBOR mapper of the node (Akka's too, made when the actor system starts) is bounded by them.
  */
 public final class NodeConfig {
   /** Every node's actor system has this name; nodes of one cluster must agree on it. */
@@ -43,7 +45,9 @@ public final class NodeConfig {
           config.withValue(
               "akka.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes(split(seeds))));
     }
-    return config.resolve();
+    Config resolved = config.resolve();
+    JsonLimits.fromConfig(resolved).installAsDefault();
+    return resolved;
   }
 
   /** {@code host:port} to the address of the taskgrid actor system there. */

@@ -27,8 +27,14 @@ public record RegisteredTask<I>(Task<I> task, TaskContext context) {
     return task.runAsync(task.parse(input, context), context);
   }
 
+  /** The parts of a split input, made one at a time as they are asked for. */
+  public Parts parts(JsonNode input, int parts) throws InvalidInputException {
+    return task.parts(task.parse(input, context), parts);
+  }
+
+  /** Every part of a split input at once. */
   public List<JsonNode> split(JsonNode input, int parts) throws InvalidInputException {
-    return task.split(task.parse(input, context), parts);
+    return parts(input, parts).toList();
   }
 
   public JsonNode merge(List<JsonNode> partResults) {

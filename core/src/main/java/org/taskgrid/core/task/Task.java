@@ -41,7 +41,12 @@ public interface Task<I> {
     return true;
   }
 
-  /** Decodes and checks the input; the exception names the bad field. Must be cheap. */
+  /**
+   * Decodes and checks the input; the exception names the bad field. Must be cheap. An unknown
+   * field should be refused (a typo must not silently change a call, and a field nobody reads must
+   * not pin memory): {@code return InputFields.decode(input, MyInput.class);} with a record does
+   * all of it, and {@link InputFields#onlyFields} does it for fields read by hand.
+   */
   I parse(JsonNode input, TaskContext context) throws InvalidInputException;
 
   /**
@@ -55,12 +60,27 @@ public interface Task<I> {
     throw new UnsupportedOperationException(name() + " has no async implementation");
   }
 
-  /** Whether {@link #split} and {@link #merge} are implemented, for fan-out. */
+  /**
+   * Whether {@link #parts} (or {@link #split}) and {@link #merge} are implemented, for fan-out.
+   */
   default boolean splittable() {
     return false;
   }
 
-  /** Splits a valid input into at most {@code parts} inputs, each valid on its own. */
+  /**
+   * Splits a valid input into at most {@code parts} inputs, each valid on its own, made as the
+   * job dispatches them: implement this rather than {@link #split} when a job may have many parts,
+   * so that they are not all in memory at once. By default it takes the list of {@link #split}.
+   * Implement one of the two.
+   */
+  default Parts parts(I input, int parts) {
+    return Parts.of(split(input, parts));
+  }
+
+  /**
+   * Splits a valid input into at most {@code parts} inputs, each valid on its own, all at once
+   * (see {@link #parts}).
+   */
   default List<JsonNode> split(I input, int parts) {
     throw new UnsupportedOperationException(name() + " cannot be split");
   }

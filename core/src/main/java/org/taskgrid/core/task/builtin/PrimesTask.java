@@ -3,13 +3,13 @@ package org.taskgrid.core.task.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.taskgrid.core.task.InputFields;
 import org.taskgrid.core.task.InvalidInputException;
 import org.taskgrid.core.task.Mode;
+import org.taskgrid.core.task.Parts;
 import org.taskgrid.core.task.Task;
 import org.taskgrid.core.task.TaskContext;
 
@@ -45,6 +45,7 @@ public final class PrimesTask implements Task<PrimesTask.Range> {
 
   @Override
   public Range parse(JsonNode input, TaskContext context) throws InvalidInputException {
+    InputFields.onlyFields(input, "from", "to");
     long maxTo = context.settings().getLong("max-to");
     long maxRange = context.settings().getLong("max-range");
     long from = InputFields.inRange("from", InputFields.requiredLong(input, "from"), 0, maxTo);
@@ -66,16 +67,17 @@ public final class PrimesTask implements Task<PrimesTask.Range> {
   }
 
   @Override
-  public List<JsonNode> split(Range range, int parts) {
+  public Parts parts(Range range, int parts) {
     long length = range.to() - range.from();
     int count = (int) Math.max(1, Math.min(parts, length));
-    List<JsonNode> inputs = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      long from = range.from() + length * i / count;
-      long to = range.from() + length * (i + 1) / count;
-      inputs.add(JsonNodeFactory.instance.objectNode().put("from", from).put("to", to));
-    }
-    return inputs;
+    // Each part is computed from its index when dispatched: nothing is held per part.
+    return Parts.of(
+        count,
+        i ->
+            JsonNodeFactory.instance
+                .objectNode()
+                .put("from", range.from() + length * i / count)
+                .put("to", range.from() + length * (i + 1) / count));
   }
 
   @Override

@@ -35,6 +35,7 @@ public final class Sha256Task implements Task<Sha256Task.Input> {
 
   @Override
   public Input parse(JsonNode input, TaskContext context) throws InvalidInputException {
+    InputFields.onlyFields(input, "text", "rounds");
     String text = InputFields.requiredText(input, "text");
     long maxRounds = context.settings().getLong("max-rounds");
     long rounds =

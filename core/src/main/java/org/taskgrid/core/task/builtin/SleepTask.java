@@ -45,6 +45,7 @@ public final class SleepTask implements Task<Duration> {
 
   @Override
   public Duration parse(JsonNode input, TaskContext context) throws InvalidInputException {
+    InputFields.onlyFields(input, "millis");
     long max = context.settings().getDuration("max").toMillis();
     long millis = InputFields.inRange("millis", InputFields.requiredLong(input, "millis"), 0, max);
     return Duration.ofMillis(millis);

@@ -3,8 +3,6 @@ package org.taskgrid.core.task.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +11,7 @@ import java.util.regex.Pattern;
 import org.taskgrid.core.task.InputFields;
 import org.taskgrid.core.task.InvalidInputException;
 import org.taskgrid.core.task.Mode;
+import org.taskgrid.core.task.Parts;
 import org.taskgrid.core.task.Task;
 import org.taskgrid.core.task.TaskContext;
 
@@ -47,6 +46,7 @@ public final class WordCountTask implements Task<String> {
 
   @Override
   public String parse(JsonNode input, TaskContext context) throws InvalidInputException {
+    InputFields.onlyFields(input, "text");
     return InputFields.requiredText(input, "text");
   }
 
@@ -62,17 +62,29 @@ public final class WordCountTask implements Task<String> {
   }
 
   @Override
-  public List<JsonNode> split(String text, int parts) {
-    String[] lines = text.split("\n", -1);
-    int count = Math.max(1, Math.min(parts, lines.length));
-    List<JsonNode> inputs = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      int from = (int) ((long) lines.length * i / count);
-      int to = (int) ((long) lines.length * (i + 1) / count);
-      String part = String.join("\n", Arrays.asList(lines).subList(from, to));
-      inputs.add(JsonNodeFactory.instance.objectNode().put("text", part));
+  public Parts parts(String text, int parts) {
+    int lines = 1 + (int) text.chars().filter(c -> c == '\n').count();
+    int count = Math.max(1, Math.min(parts, lines));
+    // Where each part starts in the text (count + 1 offsets, not one per line); a part is the
+    // substring between two of them, made when it is dispatched.
+    int[] starts = new int[count + 1];
+    int line = 0;
+    int boundary = 1;
+    for (int at = 0; at < text.length() && boundary < count; at++) {
+      if (text.charAt(at) == '\n') {
+        line++;
+        while (boundary < count && (long) lines * boundary / count == line) {
+          starts[boundary++] = at + 1;
+        }
+      }
     }
-    return inputs;
+    starts[count] = text.length() + 1;
+    return Parts.of(
+        count,
+        i ->
+            JsonNodeFactory.instance
+                .objectNode()
+                .put("text", text.substring(starts[i], starts[i + 1] - 1)));
   }
 
   @Override

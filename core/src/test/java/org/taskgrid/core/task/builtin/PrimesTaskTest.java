@@ -207,8 +207,8 @@ class PrimesTaskTest {
   }
 
   @Test
-  void ignoresUnknownFields() throws Exception {
-    assertEquals(4, primes.run(json("{'from': 0, 'to': 10, 'color': 'blue'}")).longValue());
+  void refusesUnknownFieldsByName() {
+    assertRefused(primes, json("{'from': 0, 'to': 10, 'color': 'blue'}"), "color");
   }
 
   @ParameterizedTest(name = "[{0}, {1}) in {2} parts")

@@ -102,7 +102,13 @@ class SleepTaskTest {
   void refusesMissingMillis() {
     assertRefused(sleep, json("{}"), "millis");
     assertRefused(sleep, json("{'millis': null}"), "millis");
-    assertRefused(sleep, json("{'ms': 100}"), "millis");
+  }
+
+  @Test
+  void refusesFieldsItDoesNotKnowByName() {
+    // A typo is named, not taken for a missing field; a pad nobody reads cannot pin memory.
+    assertRefused(sleep, json("{'ms': 100}"), "ms");
+    assertRefused(sleep, json("{'millis': 100, 'pad': [[], [], []]}"), "pad");
   }
 
   @ParameterizedTest
