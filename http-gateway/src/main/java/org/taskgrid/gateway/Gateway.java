@@ -19,13 +19,16 @@ import org.taskgrid.core.execution.ExecutorSettings;
 import org.taskgrid.core.routing.Router;
 import org.taskgrid.core.routing.RouterSettings;
 import org.taskgrid.core.task.TaskRegistry;
+import org.taskgrid.core.JsonLimits;
 import org.taskgrid.gateway.admission.AdmissionControl;
 import org.taskgrid.gateway.admission.CapacityFollower;
+import org.taskgrid.gateway.admission.MemoryBudget;
 import org.taskgrid.gateway.http.ApiTokens;
 import org.taskgrid.gateway.http.ClusterRoutes;
 import org.taskgrid.gateway.http.HealthRoutes;
 import org.taskgrid.gateway.http.HttpApi;
 import org.taskgrid.gateway.http.JobRoutes;
+import org.taskgrid.gateway.http.Json;
 import org.taskgrid.gateway.jobs.JobManager;
 import org.taskgrid.gateway.jobs.JobSettings;
 import org.taskgrid.gateway.http.TaskRoutes;
@@ -71,21 +74,35 @@ public final class Gateway {
         restartOnFailure(CapacityFollower.create(admission, router, config)),
         "capacity-follower",
         Props.empty());
+    MemoryBudget budget = MemoryBudget.fromConfig(config);
+    Json.limit(JsonLimits.fromConfig(config));
+    system.log().info(
+        "Memory budget for work: {} MiB of a {} MiB maximum heap",
+        budget.limit() >> 20,
+        Runtime.getRuntime().maxMemory() >> 20);
     JobSettings jobSettings = JobSettings.fromConfig(config);
     ActorRef<JobManager.Command> jobs =
         system.systemActorOf(
             restartOnFailure(JobManager.create(router, admission, jobSettings)), "jobs", Props.empty());
 
+    ApiTokens tokens = ApiTokens.fromConfig(config);
+    system.log().info(
+        tokens.enabled()
+            ? "API tokens are on: every /v1 request needs one"
+            : "API tokens are off: anyone who reaches the HTTP port may use /v1");
     Route route =
         HttpApi.route(
-            ApiTokens.fromConfig(config),
+            settings,
+            tokens,
             new HealthRoutes(system, router, settings.askTimeout()),
             new ClusterRoutes(system, router, settings.askTimeout()),
-            new TaskRoutes(system, registry, router, admission, settings),
-            new JobRoutes(system, registry, jobs, jobSettings, settings.askTimeout()));
+            new TaskRoutes(system, registry, router, admission, budget, settings),
+            new JobRoutes(
+                system, registry, jobs, jobSettings, budget, settings.maxBodyBytes(),
+                settings.askTimeout()));
     return Http.get(system)
         .newServerAt(settings.host(), settings.port())
-        .bind(route)
+        .bindFlow(HttpApi.connectionFlow(route, settings, system))
         .thenApply(binding -> binding.addToCoordinatedShutdown(settings.terminationDeadline(), system));
   }
 

@@ -2,6 +2,7 @@ package org.taskgrid.gateway;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The {@code taskgrid.gateway} section of the config, read once.
@@ -12,6 +13,10 @@ import java.time.Duration;
  * @param askTimeout how long a route waits for the gateway's own actors (jobs, router status)
  * @param answerGrace how much longer than a call's timeout the gateway waits for its answer
  * @param terminationDeadline how long requests in progress get to finish when the node stops
+ * @param requestHeadTimeout how long a connection with no request in progress may take to send a
+ *     complete request head before it is closed
+ * @param allowedOrigins origins of web pages, besides the gateway's own, whose requests are served
+ * @param allowedHosts Host names, besides loopback ones, served when listening on loopback
  */
 public record GatewaySettings(
     String host,
@@ -21,7 +26,15 @@ public record GatewaySettings(
     long maxBodyBytes,
     Duration askTimeout,
     Duration answerGrace,
-    Duration terminationDeadline) {
+    Duration terminationDeadline,
+    Duration requestHeadTimeout,
+    List<String> allowedOrigins,
+    List<String> allowedHosts) {
+
+  public GatewaySettings {
+    allowedOrigins = List.copyOf(allowedOrigins);
+    allowedHosts = List.copyOf(allowedHosts);
+  }
 
   public static GatewaySettings fromConfig(Config root) {
     Config config = root.getConfig("taskgrid.gateway");
@@ -33,6 +46,9 @@ public record GatewaySettings(
         config.getBytes("max-body-size"),
         config.getDuration("ask-timeout"),
         config.getDuration("answer-grace"),
-        config.getDuration("http.termination-deadline"));
+        config.getDuration("http.termination-deadline"),
+        config.getDuration("http.request-head-timeout"),
+        config.getStringList("allowed-origins"),
+        config.getStringList("allowed-hosts"));
   }
 }

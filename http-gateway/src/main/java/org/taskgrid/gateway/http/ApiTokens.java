@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * an answer tells nothing about how close a guess was. Tokens are never logged.
  */
 public final class ApiTokens {
-  private static final String PREFIX = "Bearer ";
+  private static final String SCHEME = "bearer";
 
   private final List<byte[]> digests;
 
@@ -32,13 +32,35 @@ public final class ApiTokens {
     this.digests = digests;
   }
 
+  /**
+   * Fails (and the gateway does not start) when tokens are set but none is usable: {@code
+   * TASKGRID_API_TOKENS=","} or {@code " "} (a secret variable that was not set, say) must not
+   * quietly turn authentication off.
+   */
   public static ApiTokens fromConfig(Config root) {
-    return new ApiTokens(
-        Arrays.stream(root.getString("taskgrid.gateway.api-tokens").split(","))
+    return fromSetting(
+        root.getString("taskgrid.gateway.api-tokens"),
+        System.getenv().containsKey("TASKGRID_API_TOKENS"));
+  }
+
+  /**
+   * @param setting the comma-separated tokens
+   * @param setOnPurpose whether the setting was given at all (the environment variable exists),
+   *     even empty
+   */
+  static ApiTokens fromSetting(String setting, boolean setOnPurpose) {
+    List<byte[]> digests =
+        Arrays.stream(setting.split(","))
             .map(String::trim)
             .filter(token -> !token.isEmpty())
             .map(ApiTokens::digest)
-            .toList());
+            .toList();
+    if (digests.isEmpty() && (setOnPurpose || !setting.isEmpty())) {
+      throw new IllegalArgumentException(
+          "API tokens are set (taskgrid.gateway.api-tokens or TASKGRID_API_TOKENS) but hold no"
+              + " token; unset them to run without authentication");
+    }
+    return new ApiTokens(digests);
   }
 
   public boolean enabled() {
@@ -66,10 +88,13 @@ public final class ApiTokens {
   private boolean authorized(HttpRequest request) {
     Optional<String> header =
         request.getHeader("Authorization").map(akka.http.javadsl.model.HttpHeader::value);
-    if (header.isEmpty() || !header.get().startsWith(PREFIX)) {
+    // RFC 7235: the scheme is case-insensitive.
+    String value = header.orElse("").trim();
+    int space = value.indexOf(' ');
+    if (space < 0 || !value.substring(0, space).toLowerCase(java.util.Locale.ROOT).equals(SCHEME)) {
       return false;
     }
-    byte[] given = digest(header.get().substring(PREFIX.length()).trim());
+    byte[] given = digest(value.substring(space + 1).trim());
     boolean match = false;
     for (byte[] token : digests) {
       match |= MessageDigest.isEqual(given, token);

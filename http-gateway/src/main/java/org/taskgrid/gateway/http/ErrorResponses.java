@@ -18,7 +18,9 @@ import akka.http.javadsl.server.MissingQueryParamRejection;
 import akka.http.javadsl.server.Rejection;
 import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.RequestEntityExpectedRejection;
+import akka.http.javadsl.server.UnacceptedResponseContentTypeRejection;
 import akka.http.javadsl.server.UnsupportedRequestContentTypeRejection;
+import akka.http.scaladsl.model.EntityStreamException;
 import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.pattern.AskTimeoutException;
 import java.util.ArrayList;
@@ -82,6 +84,11 @@ public final class ErrorResponses {
     if (e instanceof EntityStreamSizeException) {
       return response(ApiError.tooLarge("the body is larger than the limit"));
     }
+    if (e instanceof EntityStreamException broken) {
+      // A body that breaks off or is badly framed (a bad chunk size): only the summary, as the
+      // detail may echo bytes of the request.
+      return response(ApiError.malformedJson("the body could not be read: " + broken.info().summary()));
+    }
     if (e instanceof AskTimeoutException || e instanceof TimeoutException) {
       return response(ApiError.timeout("the work did not answer in time"));
     }
@@ -124,8 +131,21 @@ public final class ErrorResponses {
             MalformedQueryParamRejection.class,
             r -> complete(response(ApiError.invalidInput(r.errorMsg(), r.parameterName()))))
         .handle(
+            UnacceptedResponseContentTypeRejection.class,
+            r ->
+                complete(
+                    response(
+                        StatusCodes.NOT_ACCEPTABLE,
+                        "not_acceptable",
+                        "this resource cannot answer in a media type the Accept header allows",
+                        null)))
+        // Any other: a generic answer. A rejection's own text can echo parts of the request.
+        .handle(
             Rejection.class,
-            r -> complete(response(ApiError.invalidInput("the request was refused: " + r, null))))
+            r ->
+                complete(
+                    response(
+                        StatusCodes.BAD_REQUEST, "bad_request", "the request was refused", null)))
         .handleNotFound(
             complete(response(StatusCodes.NOT_FOUND, "not_found", "no such resource", null)))
         .build();

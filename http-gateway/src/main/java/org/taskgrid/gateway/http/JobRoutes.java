@@ -29,7 +29,6 @@ import akka.stream.typed.javadsl.ActorSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,8 +36,10 @@ import java.util.Set;
 import org.taskgrid.core.Asks;
 import org.taskgrid.core.task.InvalidInputException;
 import org.taskgrid.core.task.Mode;
+import org.taskgrid.core.task.Parts;
 import org.taskgrid.core.task.RegisteredTask;
 import org.taskgrid.core.task.TaskRegistry;
+import org.taskgrid.gateway.admission.MemoryBudget;
 import org.taskgrid.gateway.jobs.JobManager;
 import org.taskgrid.gateway.jobs.JobSettings;
 import org.taskgrid.gateway.jobs.JobSpec;
@@ -65,12 +66,15 @@ public final class JobRoutes {
   private final JobSettings settings;
   private final Duration askTimeout;
   private final FrameLimit frameLimit;
+  private final Requests.BodySettings bodySettings;
 
   public JobRoutes(
       ActorSystem<?> system,
       TaskRegistry registry,
       ActorRef<JobManager.Command> jobs,
       JobSettings settings,
+      MemoryBudget budget,
+      long maxBodyBytes,
       Duration askTimeout) {
     this.system = system;
     this.registry = registry;
@@ -78,6 +82,7 @@ public final class JobRoutes {
     this.settings = settings;
     this.askTimeout = askTimeout;
     this.frameLimit = new FrameLimit(system.settings().config());
+    this.bodySettings = new Requests.BodySettings(maxBodyBytes, budget, system.executionContext());
   }
 
   public Route route() {
@@ -88,7 +93,7 @@ public final class JobRoutes {
                 pathEndOrSingleSlash(
                     () ->
                         concat(
-                            post(() -> Requests.jsonBody(this::start)),
+                            post(() -> Requests.jsonBody(bodySettings, this::start)),
                             get(() -> parameterMultiMap(this::list)))),
                 pathPrefix(
                     PathMatchers.segment(),
@@ -99,8 +104,9 @@ public final class JobRoutes {
                             path("events", () -> get(() -> events(id)))))));
   }
 
-  private Route start(JsonNode body) {
-    JobSpec spec = spec(body);
+  /** The job takes over the body's charge, and gives it back when it ends or is refused. */
+  private Route start(JsonNode body, MemoryBudget.Charge charge) {
+    JobSpec spec = spec(body, charge);
     return onSuccess(
         AskPattern.<JobManager.Command, Optional<String>>ask(
             jobs, replyTo -> new JobManager.StartJob(spec, replyTo), askTimeout, system.scheduler()),
@@ -147,16 +153,32 @@ public final class JobRoutes {
                     StatusCodes.ACCEPTED, view.orElseThrow(() -> unknownJob(id)).summary())));
   }
 
-  /** A {@code progress} event per change (at most one per progress interval), then {@code done}. */
+  /**
+   * A {@code progress} event per change (at most one per progress interval), then {@code done}.
+   * One ask both looks the job up and follows it, so a job forgotten in between is a 404, not a
+   * stream that never ends; followers are bounded per job and in all (503 beyond).
+   */
   private Route events(String id) {
+    Pair<ActorRef<JobView>, Source<JobView, NotUsed>> stream =
+        ActorSource.<JobView>actorRef(
+                view -> false, view -> Optional.empty(), EVENT_BUFFER, OverflowStrategy.dropHead())
+            .preMaterialize(system);
     return onSuccess(
-        find(id),
-        known -> {
-          Pair<ActorRef<JobView>, Source<JobView, NotUsed>> stream =
-              ActorSource.<JobView>actorRef(
-                      view -> false, view -> Optional.empty(), EVENT_BUFFER, OverflowStrategy.dropHead())
-                  .preMaterialize(system);
-          jobs.tell(new JobManager.FollowJob(id, stream.first()));
+        AskPattern.<JobManager.Command, JobManager.FollowAnswer>ask(
+            jobs,
+            replyTo -> new JobManager.FollowJob(id, stream.first(), replyTo),
+            askTimeout,
+            system.scheduler()),
+        answer -> {
+          // A stream not used here is never subscribed to, and Akka stops it after its
+          // subscription timeout.
+          switch (answer) {
+            case UNKNOWN -> throw unknownJob(id);
+            case TOO_MANY ->
+                throw ApiError.overloaded(
+                    "this job or this gateway has as many event streams as it serves; retry later");
+            default -> {}
+          }
           Source<ServerSentEvent, NotUsed> events =
               stream
                   .second()
@@ -178,8 +200,12 @@ public final class JobRoutes {
         .thenApply(view -> view.orElseThrow(() -> unknownJob(id)));
   }
 
-  /** Checks the body's shape and every part's input before anything is started. */
-  private JobSpec spec(JsonNode body) {
+  /**
+   * Checks the body's shape and the input(s), and charges the job's parts to the memory budget,
+   * before anything is started or split; the parts of a split input are made as they are
+   * dispatched.
+   */
+  private JobSpec spec(JsonNode body, MemoryBudget.Charge charge) {
     if (!body.isObject()) {
       throw ApiError.invalidInput("the body must be a JSON object with 'task' and 'input' + 'parts' or 'inputs'", null);
     }
@@ -205,16 +231,17 @@ public final class JobRoutes {
     if (split == body.has("inputs")) {
       throw ApiError.invalidInput("give either 'input' and 'parts', or 'inputs'", split ? "inputs" : "input");
     }
-    List<JsonNode> inputs = split ? splitInput(task, body) : listedInputs(task, body);
-    if (mode == Mode.PROCESS) {
-      for (int i = 0; i < inputs.size(); i++) {
-        frameLimit.check(inputs.get(i), split ? "input" : "inputs[" + i + "]");
-      }
-    }
-    return new JobSpec(task, mode, inputs, split);
+    Parts inputs = split ? splitInput(task, body, mode, charge) : listedInputs(task, body, mode, charge);
+    return new JobSpec(task, mode, inputs, split, charge.handOver());
   }
 
-  private List<JsonNode> splitInput(RegisteredTask<?> task, JsonNode body) {
+  /** The input (already charged as the body's tree) plus a small result per part. */
+  private void chargeParts(MemoryBudget.Charge charge, int parts) {
+    Requests.resize(charge, charge.bytes() + (long) parts * settings.memoryPerPart());
+  }
+
+  private Parts splitInput(
+      RegisteredTask<?> task, JsonNode body, Mode mode, MemoryBudget.Charge charge) {
     JsonNode input = body.get("input");
     if (input == null) {
       throw ApiError.invalidInput("field 'input' is required with 'parts'", "input");
@@ -225,14 +252,20 @@ public final class JobRoutes {
           "task '" + task.name() + "' cannot be split into parts; give 'inputs' instead", "parts");
     }
     TaskRoutes.validate(task, input, "input");
+    if (mode == Mode.PROCESS) {
+      // A part of a split input is a piece of it: if the whole fits a message, so do its parts.
+      frameLimit.check(input, "input");
+    }
+    chargeParts(charge, parts);
     try {
-      return task.split(input, parts);
+      return task.parts(input, parts);
     } catch (InvalidInputException e) {
       throw ApiError.invalidInput(e.getMessage(), "input");
     }
   }
 
-  private List<JsonNode> listedInputs(RegisteredTask<?> task, JsonNode body) {
+  private Parts listedInputs(
+      RegisteredTask<?> task, JsonNode body, Mode mode, MemoryBudget.Charge charge) {
     JsonNode listed = body.get("inputs");
     if (!listed.isArray()) {
       throw ApiError.invalidInput("field 'inputs' must be a list of inputs", "inputs");
@@ -244,12 +277,15 @@ public final class JobRoutes {
       throw ApiError.tooLarge(
           "a job may list at most " + settings.maxInputs() + " inputs, not " + listed.size(), "inputs");
     }
-    List<JsonNode> inputs = new ArrayList<>(listed.size());
+    chargeParts(charge, listed.size());
     for (int i = 0; i < listed.size(); i++) {
       TaskRoutes.validate(task, listed.get(i), "inputs[" + i + "]");
-      inputs.add(listed.get(i));
+      if (mode == Mode.PROCESS) {
+        frameLimit.check(listed.get(i), "inputs[" + i + "]");
+      }
     }
-    return inputs;
+    // The body's own nodes, not a copy: they are charged already.
+    return Parts.of(listed.size(), listed::get);
   }
 
   /** A count from 1 to max: over max is 413 too_large, anything else wrong is 400. */

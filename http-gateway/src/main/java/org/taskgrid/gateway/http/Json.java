@@ -4,7 +4,6 @@ import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCode;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -13,9 +12,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import org.taskgrid.core.JsonLimits;
 
 /** The one JSON mapper of the HTTP API: strict, and bounded against hostile documents. */
-final class Json {
+public final class Json {
   private Json() {}
 
   static final ObjectMapper MAPPER =
@@ -28,11 +28,12 @@ final class Json {
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
 
-  static {
-    // Bound nesting well below what would overflow a thread's stack.
-    MAPPER
-        .getFactory()
-        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(500).build());
+  /**
+   * Bounds what one request body may hold ({@code taskgrid.json}). NodeConfig made the limits
+   * Jackson's default already; this makes sure of them whatever loaded this class first.
+   */
+  public static void limit(JsonLimits limits) {
+    limits.applyTo(MAPPER.getFactory());
   }
 
   /** Parses a request body; the message of the exception says what is wrong, not the body. */

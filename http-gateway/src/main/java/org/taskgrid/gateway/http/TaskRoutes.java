@@ -36,6 +36,7 @@ import org.taskgrid.core.task.TaskRegistry;
 import org.taskgrid.gateway.GatewaySettings;
 import org.taskgrid.gateway.admission.Admission;
 import org.taskgrid.gateway.admission.AdmissionControl;
+import org.taskgrid.gateway.admission.MemoryBudget;
 
 /** {@code GET /v1/tasks} and {@code POST /v1/tasks/{name}}: run one task and wait for it. */
 public final class TaskRoutes {
@@ -56,12 +57,14 @@ public final class TaskRoutes {
   private final AdmissionControl admission;
   private final GatewaySettings settings;
   private final FrameLimit frameLimit;
+  private final Requests.BodySettings bodySettings;
 
   public TaskRoutes(
       ActorSystem<?> system,
       TaskRegistry registry,
       ActorRef<Router.Command> router,
       AdmissionControl admission,
+      MemoryBudget budget,
       GatewaySettings settings) {
     this.system = system;
     this.registry = registry;
@@ -69,6 +72,9 @@ public final class TaskRoutes {
     this.admission = admission;
     this.settings = settings;
     this.frameLimit = new FrameLimit(system.settings().config());
+    // The call's input is charged to the budget until it is answered.
+    this.bodySettings =
+        new Requests.BodySettings(settings.maxBodyBytes(), budget, system.executionContext());
   }
 
   public Route route() {
@@ -103,7 +109,8 @@ public final class TaskRoutes {
           Mode mode = mode(task, Requests.single(query, "mode"));
           Duration timeout = timeout(Requests.single(query, "timeout"));
           return Requests.jsonBody(
-              input -> {
+              bodySettings,
+              (input, charge) -> {
                 validate(task, input, null);
                 if (mode == Mode.PROCESS) {
                   frameLimit.check(input, null);

@@ -71,6 +71,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
           Optional<Admission.JobSlots> slots =
               admission.of(spec.mode()).admitJob(granted -> self.tell(new SlotsGranted(granted)));
           if (slots.isEmpty()) {
+            spec.charge().release();
             replyTo.tell(Optional.empty());
             return Behaviors.stopped();
           }
@@ -93,6 +94,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
   private final ActorRef<PartProtocol.PartOutcome> outcomeAdapter;
   private final String createdAt;
   private final JsonNode[] results;
+  private final ResultAccount resultAccount;
   private final Map<String, Integer> inFlight = new HashMap<>();
   private final List<JobView.PartError> errors = new ArrayList<>();
   private int window;
@@ -121,6 +123,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
     this.manager = manager;
     this.settings = settings;
     this.results = new JsonNode[spec.inputs().size()];
+    this.resultAccount = new ResultAccount(results.length, spec.charge(), settings);
     this.outcomeAdapter = context.messageAdapter(PartProtocol.PartOutcome.class, OutcomeReceived::new);
     this.window = Math.min(settings.maxWindow(), results.length);
     timers.startTimerWithFixedDelay(Tick.PUBLISH, Tick.PUBLISH, settings.progressInterval());
@@ -166,6 +169,12 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
     retried += Math.max(0, outcome.attempt() - 1);
     changed = true;
     if (outcome instanceof PartProtocol.PartSucceeded succeeded) {
+      Optional<JobView.PartError> tooMuch = resultAccount.add(index, succeeded.result());
+      if (tooMuch.isPresent()) {
+        errors.add(tooMuch.get());
+        cancelInFlight();
+        return finish(JobState.FAILED);
+      }
       results[index] = succeeded.result();
       done++;
     } else {
@@ -250,12 +259,24 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
     JsonNode result = null;
     if (state == JobState.SUCCEEDED) {
       try {
-        result = spec.merge() ? spec.task().merge(Arrays.asList(results)) : resultList();
+        // Kept as its text from now on: what retention holds is then small and exactly known.
+        result = CompactResult.of(spec.merge() ? spec.task().merge(Arrays.asList(results)) : resultList());
+        if (CompactResult.textBytes(result) > settings.maxResultSize()) {
+          result = null;
+          state = JobState.FAILED;
+          errors.add(
+              new JobView.PartError(
+                  -1, "too_large",
+                  "the merged result is over taskgrid.jobs.max-result-size (" + settings.maxResultSize()
+                      + " bytes of JSON)"));
+        }
       } catch (RuntimeException e) {
         state = JobState.FAILED;
         errors.add(new JobView.PartError(-1, "task_failed", "merging the parts failed: " + e.getMessage()));
       }
     }
+    Arrays.fill(results, null);
+    resultAccount.release();
     manager.tell(new JobManager.JobFinished(view(state, result, Instant.now().toString())));
     return Behaviors.stopped();
   }

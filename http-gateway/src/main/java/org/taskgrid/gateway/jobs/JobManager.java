@@ -51,9 +51,18 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /**
    * Send the job's view to {@code follower} now and at each change, the finished view last; a
-   * follower of a finished job gets that at once.
+   * follower of a finished job gets that at once. Answers whether it is followed.
    */
-  public record FollowJob(String id, ActorRef<JobView> follower) implements Command {}
+  public record FollowJob(String id, ActorRef<JobView> follower, ActorRef<FollowAnswer> replyTo)
+      implements Command {}
+
+  /** Whether a {@link FollowJob} is followed. */
+  public enum FollowAnswer {
+    FOLLOWING,
+    UNKNOWN,
+    /** The job, or the gateway, has as many followers as it serves. */
+    TOO_MANY
+  }
 
   /** From a coordinator: admission control admitted its job, which runs from now on. */
   public record JobAccepted(JobView view, ActorRef<JobCoordinator.Command> coordinator)
@@ -86,8 +95,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final Map<String, JobView> views = new LinkedHashMap<>();
   private final Map<String, ActorRef<JobCoordinator.Command>> running = new HashMap<>();
   private final Map<String, Set<ActorRef<JobView>>> followers = new HashMap<>();
-  /** Finished jobs, in the order they finished, with when. */
-  private final Deque<Map.Entry<String, Instant>> finished = new ArrayDeque<>();
+  /** Finished jobs, in the order they finished, with when and what their result holds. */
+  private final Deque<Retained> finished = new ArrayDeque<>();
+  /** The bytes of the results of finished jobs, bounded by max-retained-size. */
+  private long retainedBytes;
+  private int followerCount;
+
+  private record Retained(String id, Instant at, long bytes) {}
 
   private JobManager(
       ActorContext<Command> context,
@@ -164,14 +178,23 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private Behavior<Command> onFollow(FollowJob follow) {
     JobView view = views.get(follow.id());
     if (view == null) {
-      return this;
+      return reply(follow.replyTo(), FollowAnswer.UNKNOWN);
     }
-    follow.follower().tell(view);
     if (!view.finished()) {
-      followers.computeIfAbsent(follow.id(), id -> new HashSet<>()).add(follow.follower());
+      Set<ActorRef<JobView>> ofJob = followers.computeIfAbsent(follow.id(), id -> new HashSet<>());
+      if (ofJob.size() >= settings.maxFollowersPerJob() || followerCount >= settings.maxFollowers()) {
+        if (ofJob.isEmpty()) {
+          followers.remove(follow.id());
+        }
+        return reply(follow.replyTo(), FollowAnswer.TOO_MANY);
+      }
+      if (ofJob.add(follow.follower())) {
+        followerCount++;
+      }
       getContext().watchWith(follow.follower(), new FollowerStopped(follow.id(), follow.follower()));
     }
-    return this;
+    follow.follower().tell(view);
+    return reply(follow.replyTo(), FollowAnswer.FOLLOWING);
   }
 
   private Behavior<Command> onView(JobView view) {
@@ -189,18 +212,27 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     Set<ActorRef<JobView>> gone = followers.remove(view.id());
     if (gone != null) {
       gone.forEach(follower -> getContext().unwatch(follower));
+      followerCount -= gone.size();
     }
-    finished.add(Map.entry(view.id(), Instant.now()));
-    while (finished.size() > settings.maxRetained()) {
-      views.remove(finished.poll().getKey());
+    long bytes = CompactResult.heapBytes(view.result());
+    finished.add(new Retained(view.id(), Instant.now(), bytes));
+    retainedBytes += bytes;
+    while (finished.size() > settings.maxRetained() || retainedBytes > settings.maxRetainedSize()) {
+      forgetOldest();
     }
     return this;
   }
 
+  private void forgetOldest() {
+    Retained oldest = finished.poll();
+    views.remove(oldest.id());
+    retainedBytes -= oldest.bytes();
+  }
+
   private Behavior<Command> onFollowerStopped(FollowerStopped stopped) {
     Set<ActorRef<JobView>> set = followers.get(stopped.id());
-    if (set != null) {
-      set.remove(stopped.follower());
+    if (set != null && set.remove(stopped.follower())) {
+      followerCount--;
       if (set.isEmpty()) {
         followers.remove(stopped.id());
       }
@@ -210,8 +242,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private Behavior<Command> onPrune() {
     Instant oldest = Instant.now().minus(settings.retention());
-    while (!finished.isEmpty() && finished.peek().getValue().isBefore(oldest)) {
-      views.remove(finished.poll().getKey());
+    while (!finished.isEmpty() && finished.peek().at().isBefore(oldest)) {
+      forgetOldest();
     }
     return this;
   }

@@ -14,7 +14,20 @@ public record JobSettings(
     Duration progressInterval,
     Duration windowRefreshInterval,
     Duration pruneInterval,
-    Duration eventsKeepAlive) {
+    Duration eventsKeepAlive,
+    long maxResultSize,
+    long maxRetainedSize,
+    long memoryPerPart,
+    int maxFollowersPerJob,
+    int maxFollowers) {
+
+  public JobSettings {
+    if (maxResultSize > maxRetainedSize) {
+      throw new IllegalArgumentException(
+          "taskgrid.jobs.max-result-size (" + maxResultSize + ") must not exceed max-retained-size ("
+              + maxRetainedSize + "): a result that fits would be forgotten at once");
+    }
+  }
 
   public static JobSettings fromConfig(Config root) {
     Config config = root.getConfig("taskgrid.jobs");
@@ -28,6 +41,19 @@ public record JobSettings(
         config.getDuration("progress-interval"),
         config.getDuration("window-refresh-interval"),
         config.getDuration("prune-interval"),
-        config.getDuration("events-keep-alive"));
+        config.getDuration("events-keep-alive"),
+        config.getBytes("max-result-size"),
+        retainedSize(config),
+        config.getBytes("memory-per-part"),
+        config.getInt("max-followers-per-job"),
+        config.getInt("max-followers"));
+  }
+
+  /** {@code auto}: an eighth of the maximum heap, and room for at least two of the largest results. */
+  private static long retainedSize(Config config) {
+    if (!config.getString("max-retained-size").equals("auto")) {
+      return config.getBytes("max-retained-size");
+    }
+    return Math.max(Runtime.getRuntime().maxMemory() / 8, 2 * config.getBytes("max-result-size"));
   }
 }

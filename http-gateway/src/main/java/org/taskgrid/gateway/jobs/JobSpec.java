@@ -1,16 +1,14 @@
 package org.taskgrid.gateway.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.List;
 import org.taskgrid.core.task.Mode;
+import org.taskgrid.core.task.Parts;
 import org.taskgrid.core.task.RegisteredTask;
+import org.taskgrid.gateway.admission.MemoryBudget;
 
 /**
- * A validated job: the inputs of its parts, and whether their results merge into one (a split
- * input) or stay a list in input order (inputs).
+ * A validated job: the inputs of its parts (made as they are dispatched), whether their results
+ * merge into one (a split input) or stay a list in input order (inputs), and what it holds of the
+ * gateway's memory budget, which the job gives back when it ends (or is refused).
  */
-public record JobSpec(RegisteredTask<?> task, Mode mode, List<JsonNode> inputs, boolean merge) {
-  public JobSpec {
-    inputs = List.copyOf(inputs);
-  }
-}
+public record JobSpec(
+    RegisteredTask<?> task, Mode mode, Parts inputs, boolean merge, MemoryBudget.Charge charge) {}

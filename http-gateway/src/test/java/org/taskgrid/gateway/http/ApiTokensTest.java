@@ -127,4 +127,22 @@ class ApiTokensTest {
     assertTrue(!answer.text().contains("alpha") && !answer.text().contains("beta"),
         () -> "no token in the answer: " + answer);
   }
+
+  @ParameterizedTest(name = "api-tokens = \"{0}\"")
+  @ValueSource(strings = {",", " ", " , ,"})
+  void tokensSetButEmptyStopTheGatewayFromStarting(String setting) {
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> ApiTokens.fromSetting(setting, false));
+  }
+
+  @Test
+  void anEnvironmentVariableSetButEmptyStopsTheGatewayFromStarting() {
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> ApiTokens.fromSetting("", true));
+  }
+
+  @Test
+  void noTokensAtAllMeansNoAuthentication() {
+    assertTrue(!ApiTokens.fromSetting("", false).enabled());
+  }
 }

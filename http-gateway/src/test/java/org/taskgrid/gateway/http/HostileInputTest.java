@@ -46,7 +46,7 @@ class HostileInputTest {
             rawPost("/v1/tasks/sha256", "application/json", bytes("{\"text\":\"a", 0xff, 0xfe, 0xc0, 0xaf, "b\"}")),
             error(400, "malformed_json")),
         raw("a broken chunk size",
-            "POST /v1/tasks/echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+            "POST /v1/tasks/echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
             errorOneOf(400, "malformed_json", "bad_request")),
 
         // JSON, but not a valid input: the field is named.
@@ -70,8 +70,16 @@ class HostileInputTest {
         post("sha256 'text' a number", "/v1/tasks/sha256", "{\"text\":5}", error(400, "invalid_input", "text")),
         post("sleep millis over max", "/v1/tasks/sleep", "{\"millis\":60001}", error(400, "invalid_input", "millis")),
         post("sleep millis negative, async", "/v1/tasks/sleep?mode=async", "{\"millis\":-1}", error(400, "invalid_input", "millis")),
-        post("sleep without 'millis'", "/v1/tasks/sleep", "{\"ms\":10}", error(400, "invalid_input", "millis")),
+        post("sleep with 'ms' for 'millis' (a typo is named)", "/v1/tasks/sleep", "{\"ms\":10}", error(400, "invalid_input", "ms")),
         post("wordcount 'text' null", "/v1/tasks/wordcount", "{\"text\":null}", error(400, "invalid_input", "text")),
+        post("sleep with a field it does not know (a pad that would pin memory)",
+            "/v1/tasks/sleep?mode=async", "{\"millis\":60000,\"pad\":[[],[],[]]}", error(400, "invalid_input", "pad")),
+        post("primes with a field it does not know", "/v1/tasks/primes", "{\"from\":0,\"to\":10,\"step\":2}", error(400, "invalid_input", "step")),
+        post("sha256 with a field it does not know", "/v1/tasks/sha256", "{\"text\":\"a\",\"round\":2}", error(400, "invalid_input", "round")),
+        post("wordcount with a field it does not know", "/v1/tasks/wordcount", "{\"text\":\"a\",\"lang\":\"en\"}", error(400, "invalid_input", "lang")),
+        post("a job whose split input has a field the task does not know", "/v1/jobs",
+            "{\"task\":\"primes\",\"input\":{\"from\":0,\"to\":10,\"x\":1},\"parts\":2}",
+            error(400, "invalid_input", "input.x")),
 
         // Not JSON at all, or too much of it.
         post("text/plain body", "/v1/tasks/primes", "text/plain", "{\"from\":0,\"to\":10}", error(415, "unsupported_media_type")),
@@ -102,7 +110,7 @@ class HostileInputTest {
         post("encoded path traversal", "/v1/tasks/..%2F..%2Fetc%2Fpasswd", "{}", errorOneOf(404, "unknown_task", "not_found")),
         post("encoded dot-dot", "/v1/tasks/%2e%2e", "{}", errorOneOf(404, "unknown_task", "not_found")),
         raw("raw path traversal",
-            "POST /v1/tasks/../../etc/passwd HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+            "POST /v1/tasks/../../etc/passwd HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
             errorOneOf(404, "unknown_task", "not_found")),
         post("task name of NUL, quote and brace", "/v1/tasks/%00%22%7D", "{}", error(404, "unknown_task")),
         post("unknown task", "/v1/tasks/nope", "{}", error(404, "unknown_task")),
@@ -118,34 +126,56 @@ class HostileInputTest {
         post("POST the task list", "/v1/tasks", "{}", error(405, "method_not_allowed").allowing("GET")),
         post("POST a health check", "/health/live", "{}", error(405, "method_not_allowed").allowing("GET")),
 
+        // Requests from web pages of other sites, and names that are not the gateway's.
+        call("a cross-origin form POST (CSRF)",
+            () -> gateway.send(
+                gateway.request("/v1/jobs")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Origin", "https://evil.example")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"task\":\"echo\",\"inputs\":[1]}"))),
+            error(403, "forbidden_origin")),
+        call("Origin: null (a sandboxed page)",
+            () -> gateway.send(
+                gateway.request("/v1/tasks/echo").header("Origin", "null").POST(HttpRequest.BodyPublishers.ofString("{}"))),
+            error(403, "forbidden_origin")),
+        call("Sec-Fetch-Site: cross-site without Origin",
+            () -> gateway.send(gateway.request("/v1/tasks").header("Sec-Fetch-Site", "cross-site").GET()),
+            error(403, "forbidden_origin")),
+        raw("Host: evil.example (DNS rebinding)",
+            "GET /v1/tasks HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n", error(403, "forbidden_origin")),
+        raw("Host: evil.example with the gateway's own port",
+            "POST /v1/tasks/echo HTTP/1.1\r\nHost: evil.example:8080\r\nOrigin: http://evil.example:8080\r\n"
+                + "Content-Length: 2\r\nConnection: close\r\n\r\n{}",
+            error(403, "forbidden_origin")),
+
         // Requests too broken to reach a route.
-        raw("garbage request line", "GARBAGE / HTTP/1.1\r\nHost: t\r\n\r\n", error(501, "bad_request")),
+        raw("garbage request line", "GARBAGE / HTTP/1.1\r\nHost: localhost\r\n\r\n", error(501, "bad_request")),
         raw("control bytes for a request line", "\u0001\u0002 \u0003\r\n\r\n", error(501, "bad_request")),
         raw("header line without a colon",
-            "GET /health/live HTTP/1.1\r\nHost: t\r\nNoColonHere\r\n\r\n", error(400, "bad_request")),
+            "GET /health/live HTTP/1.1\r\nHost: localhost\r\nNoColonHere\r\n\r\n", error(400, "bad_request")),
         raw("control byte in a header name",
-            "GET /health/live HTTP/1.1\r\nHost: t\r\nX-B\u0001d: v\r\n\r\n", error(400, "bad_request")),
+            "GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-B\u0001d: v\r\n\r\n", error(400, "bad_request")),
         raw("NUL in a header value",
-            "GET /health/live HTTP/1.1\r\nHost: t\r\nX-Bad: a\u0000b\r\n\r\n", error(400, "bad_request")),
+            "GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Bad: a\u0000b\r\n\r\n", error(400, "bad_request")),
         raw("a 10 KB URI",
-            "GET /v1/tasks/" + "a".repeat(10 * 1024) + " HTTP/1.1\r\nHost: t\r\n\r\n", error(414, "too_large")),
-        raw("100 headers", "GET /health/live HTTP/1.1\r\nHost: t\r\n" + manyHeaders(100) + "\r\n", error(400, "bad_request")),
+            "GET /v1/tasks/" + "a".repeat(10 * 1024) + " HTTP/1.1\r\nHost: localhost\r\n\r\n", error(414, "too_large")),
+        raw("100 headers", "GET /health/live HTTP/1.1\r\nHost: localhost\r\n" + manyHeaders(100) + "\r\n", error(400, "bad_request")),
         raw("10 000 nested '(' in User-Agent",
-            "GET /v1/tasks HTTP/1.1\r\nHost: t\r\nUser-Agent: " + "(".repeat(10_000) + "\r\nConnection: close\r\n\r\n",
+            "GET /v1/tasks HTTP/1.1\r\nHost: localhost\r\nUser-Agent: " + "(".repeat(10_000) + "\r\nConnection: close\r\n\r\n",
             anyWellFormed()),
         raw("7 000 nested '(' in User-Agent (under the header limit)",
-            "GET /v1/tasks HTTP/1.1\r\nHost: t\r\nUser-Agent: " + "(".repeat(7_000) + "\r\nConnection: close\r\n\r\n",
+            "GET /v1/tasks HTTP/1.1\r\nHost: localhost\r\nUser-Agent: " + "(".repeat(7_000) + "\r\nConnection: close\r\n\r\n",
             anyWellFormed()),
-        raw("HTTP/9.9", "GET /health/live HTTP/9.9\r\nHost: t\r\n\r\n", error(505, "bad_request")),
+        raw("HTTP/9.9", "GET /health/live HTTP/9.9\r\nHost: localhost\r\n\r\n", error(505, "bad_request")),
         raw("bad percent-encoding in the query",
-            "POST /v1/tasks/echo?mode=%zz HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}", error(400, "bad_request")),
+            "POST /v1/tasks/echo?mode=%zz HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n{}", error(400, "bad_request")),
         raw("Content-Length not a number",
-            "POST /v1/tasks/echo HTTP/1.1\r\nHost: t\r\nContent-Length: abc\r\n\r\n{}", error(400, "bad_request")),
+            "POST /v1/tasks/echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: abc\r\n\r\n{}", error(400, "bad_request")),
         raw("Content-Length and chunked together (request smuggling)",
-            "POST /v1/tasks/echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n0\r\n\r\n",
+            "POST /v1/tasks/echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n0\r\n\r\n",
             error(400, "bad_request")),
         raw("absolute URI that disagrees with Host",
-            "POST http://evil.example/v1/tasks/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}",
+            "POST http://evil.example/v1/tasks/echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n{}",
             error(400, "bad_request")),
         raw("CONNECT", "CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n", error(400, "bad_request")),
         raw("HTTP/1.1 without Host", "GET /health/live HTTP/1.1\r\n\r\n", error(400, "bad_request")),
@@ -259,7 +289,7 @@ class HostileInputTest {
 
   private static byte[] rawPost(String path, String contentType, byte[] body) {
     String head =
-        "POST " + path + " HTTP/1.1\r\nHost: t\r\nContent-Type: " + contentType
+        "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + contentType
             + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
     return concat(List.of(head.getBytes(StandardCharsets.ISO_8859_1), body));
   }
