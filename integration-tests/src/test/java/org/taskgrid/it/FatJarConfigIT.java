@@ -50,7 +50,9 @@ class FatJarConfigIT {
           "org.taskgrid.gateway.http.JsonParsingErrorHandler",
           config.getString("akka.http.server.parsing.error-handler"));
       // a substitution across files: taskgrid-akka.conf names a key of reference.conf
-      assertEquals(1024 * 1024, config.getBytes("akka.http.server.parsing.max-content-length"));
+      assertEquals(8 * 1024 * 1024, config.getBytes("akka.http.server.parsing.max-content-length"));
+      assertEquals(Duration.ofSeconds(10), config.getDuration("taskgrid.gateway.http.request-head-timeout"));
+      assertEquals(1_000_000, config.getLong("taskgrid.json.max-token-count"));
       assertEquals(Duration.ofSeconds(330), config.getDuration("akka.http.server.request-timeout"));
       assertEquals(List.of("gateway", "worker"), config.getStringList("akka.cluster.roles"));
       assertEquals(25520, config.getInt("akka.remote.artery.canonical.port"));
