@@ -51,11 +51,6 @@ final class Artifacts {
     return Path.of(System.getProperty("java.home"), "bin", name).toString();
   }
 
-  /** The jcmd tool of the JDK that runs the tests (to read a gateway's heap). */
-  static String jcmd() {
-    return Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-  }
-
   private static Path jar(String property) {
     Path jar = property(property);
     if (!Files.isRegularFile(jar)) {

@@ -92,10 +92,6 @@ final class GatewayClient {
     return send(request(path).timeout(REQUEST_TIMEOUT).DELETE().build());
   }
 
-  Reply delete(String path) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT).DELETE().build());
-  }
-
   Reply post(String path, String json) throws IOException, InterruptedException {
     return post(path, json, REQUEST_TIMEOUT);
   }

@@ -98,7 +98,7 @@ class HostileClientsIT {
         client.post("/v1/jobs", "{\"task\":\"echo\",\"inputs\":[" + inputs + "]}", Duration.ofSeconds(30));
     assertEquals(202, created.status(), created::toString);
     String id = created.json().path("id").asText();
-    JsonNode job = awaitFinished(id, Duration.ofSeconds(120));
+    JsonNode job = Jobs.awaitFinished(client, "/v1/jobs/" + id, Duration.ofSeconds(120));
     assertEquals("failed", job.path("state").asText(), job::toString);
     JsonNode error = job.path("errors").path(0);
     assertEquals("too_large", error.path("code").asText(), job::toString);
@@ -229,19 +229,6 @@ class HostileClientsIT {
     assertTrue(get.startsWith("HTTP/1.1 200"), get);
   }
 
-  private static JsonNode awaitFinished(String id, Duration within) throws Exception {
-    long deadline = System.nanoTime() + within.toNanos();
-    JsonNode job = client.get("/v1/jobs/" + id).json();
-    while (job.path("state").asText().equals("running")) {
-      if (System.nanoTime() > deadline) {
-        fail("job " + id + " still running after " + within);
-      }
-      Thread.sleep(200);
-      job = client.get("/v1/jobs/" + id).json();
-    }
-    return job;
-  }
-
   /** Heap in use, from {@code jcmd GC.heap_info}; after a full GC ({@code GC.run}) when asked. */
   private static long heapUsedKib(boolean afterGc) throws IOException, InterruptedException {
     if (afterGc) {
@@ -256,7 +243,7 @@ class HostileClientsIT {
 
   private static String jcmd(String command) throws IOException, InterruptedException {
     Process jcmd =
-        new ProcessBuilder(Artifacts.jcmd(), Long.toString(gateway.pid()), command)
+        new ProcessBuilder(Artifacts.jdkTool("jcmd"), Long.toString(gateway.pid()), command)
             .redirectErrorStream(true)
             .start();
     if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {

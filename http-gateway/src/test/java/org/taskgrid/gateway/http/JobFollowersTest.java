@@ -2,9 +2,11 @@ package org.taskgrid.gateway.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.taskgrid.gateway.Await;
 import org.taskgrid.gateway.TestGateway;
 
 /**
@@ -48,17 +50,17 @@ class JobFollowersTest {
 
   /** Once the first stream is gone (the manager learns it asynchronously), another is served. */
   private static void awaitFollowable(String id) throws Exception {
-    long deadline = System.nanoTime() + WITHIN.toNanos();
-    while (true) {
-      try (EventStream again = EventStream.open(gateway, "/v1/jobs/" + id + "/events", WITHIN)) {
-        if (again.status() == 200) {
-          return;
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no second stream was served within " + WITHIN);
-      }
-      Thread.sleep(100);
-    }
+    Await.atMost(WITHIN, "a second event stream of job " + id)
+        .every(Duration.ofMillis(100))
+        .until(
+            () -> {
+              try (EventStream again = EventStream.open(gateway, "/v1/jobs/" + id + "/events", WITHIN)) {
+                return again.status() == 200;
+              } catch (IOException | InterruptedException e) {
+                throw e;
+              } catch (Exception e) {
+                throw new IOException(e);
+              }
+            });
   }
 }
