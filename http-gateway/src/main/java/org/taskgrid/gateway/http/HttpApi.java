@@ -13,8 +13,15 @@ public final class HttpApi {
   private HttpApi() {}
 
   public static Route route(
-      ApiTokens tokens, HealthRoutes health, ClusterRoutes cluster, TaskRoutes tasks, JobRoutes jobs) {
-    return withRequestTimeoutResponse(
+      ApiTokens tokens,
+      HttpMetrics httpMetrics,
+      HealthRoutes health,
+      MetricsRoutes metrics,
+      OpenApiRoutes openApi,
+      ClusterRoutes cluster,
+      TaskRoutes tasks,
+      JobRoutes jobs) {
+    return httpMetrics.timed(() -> withRequestTimeoutResponse(
         ErrorResponses::requestTimeout,
         () ->
             handleExceptions(
@@ -26,12 +33,16 @@ public final class HttpApi {
                             concat(
                                 DashboardRoutes.route(),
                                 health.route(),
+                                metrics.route(),
                                 pathPrefix(
                                     "v1",
                                     () ->
                                         tokens.require(
                                             () ->
                                                 concat(
-                                                    cluster.route(), tasks.route(), jobs.route())))))));
+                                                    openApi.route(),
+                                                    cluster.route(),
+                                                    tasks.route(),
+                                                    jobs.route()))))))));
   }
 }

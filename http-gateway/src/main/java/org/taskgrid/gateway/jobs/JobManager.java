@@ -88,6 +88,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final Map<String, Set<ActorRef<JobView>>> followers = new HashMap<>();
   /** Finished jobs, in the order they finished, with when. */
   private final Deque<Map.Entry<String, Instant>> finished = new ArrayDeque<>();
+  private final JobMetrics metrics;
 
   private JobManager(
       ActorContext<Command> context,
@@ -99,6 +100,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     this.router = router;
     this.admission = admission;
     this.settings = settings;
+    this.metrics = JobMetrics.of(context.getSystem());
+    metrics.running(0);
     Duration interval =
         settings.retention().compareTo(settings.pruneInterval()) < 0
             ? settings.retention()
@@ -135,6 +138,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private Behavior<Command> onAccepted(JobAccepted accepted) {
     // Told before the caller hears the id, so that the job is known by the time it asks.
     running.put(accepted.view().id(), accepted.coordinator());
+    metrics.running(running.size());
     views.put(accepted.view().id(), accepted.view());
     return this;
   }
@@ -185,6 +189,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private Behavior<Command> onFinished(JobFinished finishedJob) {
     JobView view = finishedJob.view();
     running.remove(view.id());
+    metrics.running(running.size());
+    metrics.finished(view.state());
     onView(view);
     Set<ActorRef<JobView>> gone = followers.remove(view.id());
     if (gone != null) {
