@@ -238,6 +238,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       return this;
     }
     running.merge(run.lane, -1, Integer::sum);
+    laneGauges.finished(run.lane);
     if (!run.answered) {
       timers.cancel(finished.runId());
       long millis = (System.nanoTime() - run.startNanos) / 1_000_000;
