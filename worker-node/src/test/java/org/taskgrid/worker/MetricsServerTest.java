@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.taskgrid.core.NodeConfig;
 import org.taskgrid.core.execution.Executor;
+import org.taskgrid.core.execution.PartProtocol;
 import org.taskgrid.core.task.Mode;
 
 /**
@@ -83,13 +84,13 @@ class MetricsServerTest {
   @Test
   void theCountersOfTheWorkItRanMove() throws Exception {
     PrometheusText before = PrometheusText.parse(scrape().body());
-    TestProbe<Executor.PartOutcome> answers = testKit.createTestProbe();
+    TestProbe<PartProtocol.PartOutcome> answers = testKit.createTestProbe();
     for (int i = 0; i < 3; i++) {
       executor.tell(
-          new Executor.RunPart(
+          new PartProtocol.RunPart(
               "part-" + i, "echo", JsonNodeFactory.instance.numberNode(i), Mode.THREAD, 10_000, 1,
               answers.ref()));
-      assertInstanceOf(Executor.PartSucceeded.class, answers.receiveMessage(WITHIN));
+      assertInstanceOf(PartProtocol.PartSucceeded.class, answers.receiveMessage(WITHIN));
     }
     HttpResponse<String> after = scrape();
     assertEquals(200, after.statusCode());
