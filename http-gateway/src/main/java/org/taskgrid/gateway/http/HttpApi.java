@@ -21,28 +21,31 @@ public final class HttpApi {
       ClusterRoutes cluster,
       TaskRoutes tasks,
       JobRoutes jobs) {
-    return httpMetrics.timed(() -> withRequestTimeoutResponse(
-        ErrorResponses::requestTimeout,
+    // Outermost, so that every answer is counted: errors, rejections and 404s included.
+    return httpMetrics.timed(
         () ->
-            handleExceptions(
-                ErrorResponses.exceptionHandler(),
+            withRequestTimeoutResponse(
+                ErrorResponses::requestTimeout,
                 () ->
-                    handleRejections(
-                        ErrorResponses.rejectionHandler(),
+                    handleExceptions(
+                        ErrorResponses.exceptionHandler(),
                         () ->
-                            concat(
-                                DashboardRoutes.route(),
-                                health.route(),
-                                metrics.route(),
-                                pathPrefix(
-                                    "v1",
-                                    () ->
-                                        tokens.require(
+                            handleRejections(
+                                ErrorResponses.rejectionHandler(),
+                                () ->
+                                    concat(
+                                        DashboardRoutes.route(),
+                                        health.route(),
+                                        metrics.route(),
+                                        pathPrefix(
+                                            "v1",
                                             () ->
-                                                concat(
-                                                    openApi.route(),
-                                                    cluster.route(),
-                                                    tasks.route(),
-                                                    jobs.route()))))))));
+                                                tokens.require(
+                                                    () ->
+                                                        concat(
+                                                            openApi.route(),
+                                                            cluster.route(),
+                                                            tasks.route(),
+                                                            jobs.route()))))))));
   }
 }
