@@ -16,11 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The meters of one node (one actor system), in one place: a registry with Micrometer's JVM
- * binders (memory, GC, threads, class loading, CPU, uptime) and taskgrid's own meters. Nothing
- * is exported until the node {@link #export exports} it, e.g. to the Prometheus registry behind
- * {@code GET /metrics}; until then every meter costs next to nothing (tests, nodes with metrics
- * off). Every component reaches its meters through {@code NodeMetrics.get(system)}, so an actor
+ * The meters of one node (one actor system), in one place: taskgrid's own meters and, from the
+ * first {@link #export export} on, Micrometer's JVM binders (memory, GC, threads, class loading,
+ * CPU, uptime). Nothing is exported until the node exports it, e.g. to the Prometheus registry
+ * behind {@code GET /metrics}; until then every meter costs next to nothing (tests, nodes with
+ * metrics off). Every component reaches its meters through {@code NodeMetrics.get(system)}, so an actor
  * that restarts finds the same meters again instead of registering new ones.
  */
 public final class NodeMetrics implements Extension {

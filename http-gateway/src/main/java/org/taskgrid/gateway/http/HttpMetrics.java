@@ -16,7 +16,8 @@ import org.taskgrid.core.metrics.NodeMetrics;
  * matched ({@code /v1/tasks/{name}}, never the raw path, so that a series is a route and not a
  * job id), the method and the status of the answer. A request that matches no route is counted
  * under {@link RouteTemplates#UNMATCHED}. Timed to the answer's headers: an event stream counts
- * once it starts.
+ * once it starts. Akka HTTP's own request-timeout answer bypasses the routes and is not counted;
+ * parts that time out are, in {@code taskgrid.parts}.
  */
 public final class HttpMetrics {
   private final MeterRegistry registry;
