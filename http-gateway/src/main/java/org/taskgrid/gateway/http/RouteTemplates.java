@@ -15,8 +15,12 @@ public final class RouteTemplates {
   /** The template of a path that matches no route. */
   public static final String UNMATCHED = "unmatched";
 
-  /** The dashboard, {@code GET /}: an HTML page outside the v1 contract and its document. */
-  private static final String DASHBOARD = "/";
+  /**
+   * The dashboard ({@link DashboardRoutes}): its page and assets, outside the v1 contract and
+   * its document.
+   */
+  public static final List<String> DASHBOARD =
+      List.of("/", "/dashboard/dashboard.js", "/dashboard/dashboard.css");
 
   private static final Pattern PARAMETER = Pattern.compile("\\{[^/}]+}");
 
@@ -31,7 +35,7 @@ public final class RouteTemplates {
   /** The templates of the paths of an OpenAPI document, and the dashboard's. */
   public static RouteTemplates of(JsonNode openApi) {
     List<Template> templates = new ArrayList<>();
-    templates.add(template(DASHBOARD));
+    DASHBOARD.forEach(path -> templates.add(template(path)));
     openApi.path("paths").fieldNames().forEachRemaining(path -> templates.add(template(path)));
     return new RouteTemplates(templates);
   }

@@ -41,12 +41,14 @@ class MetricsRoutesTest {
     String jobId = UUID.randomUUID().toString();
     assertEquals(404, gateway.get("/v1/jobs/" + jobId).status());
     assertEquals(404, gateway.get("/no/such/" + jobId).status());
+    assertEquals(200, gateway.get("/dashboard/dashboard.js").status());
     PrometheusText after = scrape();
 
     assertMoved(before, after, REQUESTS, Map.of("route", "/v1/tasks/{name}", "method", "POST", "status", "200"), 2);
     assertMoved(before, after, REQUESTS, Map.of("route", "/v1/tasks/{name}", "method", "POST", "status", "404"), 1);
     assertMoved(before, after, REQUESTS, Map.of("route", "/v1/jobs/{id}", "method", "GET", "status", "404"), 1);
     assertMoved(before, after, REQUESTS, Map.of("route", RouteTemplates.UNMATCHED, "status", "404"), 1);
+    assertMoved(before, after, REQUESTS, Map.of("route", "/dashboard/dashboard.js", "status", "200"), 1);
     assertTrue(
         after.samples().stream().noneMatch(sample -> sample.labels().toString().contains(jobId)),
         "no raw path in a label");
