@@ -13,20 +13,28 @@ import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.server.Route;
 import com.typesafe.config.Config;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.CompletionStage;
 import org.taskgrid.core.execution.Executor;
 import org.taskgrid.core.execution.ExecutorSettings;
+import org.taskgrid.core.metrics.NodeMetrics;
 import org.taskgrid.core.routing.Router;
 import org.taskgrid.core.routing.RouterSettings;
 import org.taskgrid.core.task.TaskRegistry;
 import org.taskgrid.core.JsonLimits;
 import org.taskgrid.gateway.admission.AdmissionControl;
 import org.taskgrid.gateway.admission.CapacityFollower;
+import org.taskgrid.gateway.admission.AdmissionMetrics;
 import org.taskgrid.gateway.admission.MemoryBudget;
 import org.taskgrid.gateway.http.ApiTokens;
 import org.taskgrid.gateway.http.ClusterRoutes;
 import org.taskgrid.gateway.http.HealthRoutes;
 import org.taskgrid.gateway.http.HttpApi;
+import org.taskgrid.gateway.http.HttpMetrics;
+import org.taskgrid.gateway.http.MetricsRoutes;
+import org.taskgrid.gateway.http.OpenApiRoutes;
+import org.taskgrid.gateway.http.RouteTemplates;
 import org.taskgrid.gateway.http.JobRoutes;
 import org.taskgrid.gateway.http.Json;
 import org.taskgrid.gateway.jobs.JobManager;
@@ -45,6 +53,9 @@ public final class Gateway {
   public static CompletionStage<ServerBinding> init(ActorSystem<?> system) {
     Config config = system.settings().config();
     GatewaySettings settings = GatewaySettings.fromConfig(config);
+    // Exported before any actor starts, so that the scrape sees every recording.
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    NodeMetrics.get(system).export(prometheus);
     Cluster cluster = Cluster.get(system);
     // With no seed nodes, a gateway is a cluster of its own. With seeds, Akka joins them by itself:
     // joining itself as well would stop that and make the gateway an island of its own.
@@ -70,6 +81,7 @@ public final class Gateway {
             Props.empty());
 
     AdmissionControl admission = AdmissionControl.fromConfig(config);
+    AdmissionMetrics.of(system).watch(admission);
     system.systemActorOf(
         restartOnFailure(CapacityFollower.create(admission, router, config)),
         "capacity-follower",
@@ -90,11 +102,17 @@ public final class Gateway {
         tokens.enabled()
             ? "API tokens are on: every /v1 request needs one"
             : "API tokens are off: anyone who reaches the HTTP port may use /v1");
+    OpenApiRoutes openApi = OpenApiRoutes.fromJar();
     Route route =
         HttpApi.route(
             settings,
             tokens,
+            new HttpMetrics(system, RouteTemplates.of(openApi.json())),
             new HealthRoutes(system, router, settings.askTimeout()),
+            new MetricsRoutes(
+                system, router, prometheus, tokens, config.getBoolean("taskgrid.metrics.require-token"),
+                settings.askTimeout()),
+            openApi,
             new ClusterRoutes(system, router, settings.askTimeout()),
             new TaskRoutes(system, registry, router, admission, budget, settings),
             new JobRoutes(

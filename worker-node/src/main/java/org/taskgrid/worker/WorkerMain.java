@@ -3,8 +3,11 @@ package org.taskgrid.worker;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -58,8 +61,19 @@ public final class WorkerMain implements Callable<Integer> {
       return 2;
     }
     WorkerSettings settings = WorkerSettings.fromConfig(config);
+    MetricsSettings metrics;
+    try {
+      metrics = MetricsSettings.fromConfig(config);
+    } catch (IllegalArgumentException | ConfigException e) {
+      System.err.println("taskgrid-worker's metrics settings are not valid: " + e.getMessage());
+      return 2;
+    }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM_NAME, config);
     ShutdownSignals.install(system);
+    // Before the worker's actors start, so that the metrics port sees every recording.
+    if (metrics.enabled()) {
+      startMetrics(system, metrics);
+    }
     try {
       // Akka joins the seed nodes by itself; the worker lists its executor once the node is Up.
       Worker.init(system, settings)
@@ -77,5 +91,19 @@ public final class WorkerMain implements Callable<Integer> {
     // ends with System.exit (akka.coordinated-shutdown.exit-jvm).
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
+  }
+
+  /** A worker is there to work: one whose metrics port is taken says so and works on. */
+  private static void startMetrics(ActorSystem<?> system, MetricsSettings metrics) {
+    try {
+      InetSocketAddress address =
+          MetricsServer.start(system, new InetSocketAddress(metrics.host(), metrics.port())).address();
+      System.out.println(
+          "taskgrid-worker metrics: http://" + address.getHostString() + ":" + address.getPort() + "/metrics");
+    } catch (IOException e) {
+      System.err.println(
+          "taskgrid-worker has no metrics port: cannot listen on " + metrics.host() + ":" + metrics.port()
+              + " (" + e.getMessage() + "); set TASKGRID_METRICS_PORT to a free port, or 0 for none.");
+    }
   }
 }

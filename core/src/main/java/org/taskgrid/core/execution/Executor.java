@@ -26,6 +26,7 @@ import org.taskgrid.core.execution.PartProtocol.CancelPart;
 import org.taskgrid.core.execution.PartProtocol.Failure;
 import org.taskgrid.core.execution.PartProtocol.PartSucceeded;
 import org.taskgrid.core.execution.PartProtocol.RunPart;
+import org.taskgrid.core.metrics.LaneGauges;
 import org.taskgrid.core.task.InvalidInputException;
 import org.taskgrid.core.task.Mode;
 import org.taskgrid.core.task.RegisteredTask;
@@ -107,6 +108,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   private final Map<Lane, Queue<Run>> waiting = new EnumMap<>(Lane.class);
   private final Map<Long, Run> runs = new HashMap<>();
   private final List<ActorRef<Drained>> drainWaiters = new ArrayList<>();
+  private final LaneGauges laneGauges;
   private long nextRunId;
 
   private Executor(
@@ -120,6 +122,8 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     this.registry = registry;
     this.settings = settings;
     this.node = node;
+    this.laneGauges = LaneGauges.of(context.getSystem());
+    laneGauges.slots(settings.slots());
     for (Lane lane : Lane.values()) {
       running.put(lane, 0);
       waiting.put(lane, new ArrayDeque<>());
@@ -170,7 +174,13 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     } else {
       waiting.get(lane).add(run);
     }
+    publishLoad(lane);
     return this;
+  }
+
+  /** The lane's gauges read copies: the counts themselves stay this actor's. */
+  private void publishLoad(Lane lane) {
+    laneGauges.update(lane, running.get(lane), waiting.get(lane).size());
   }
 
   private void start(Run run) {
@@ -228,6 +238,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       return this;
     }
     running.merge(run.lane, -1, Integer::sum);
+    laneGauges.finished(run.lane);
     if (!run.answered) {
       timers.cancel(finished.runId());
       long millis = (System.nanoTime() - run.startNanos) / 1_000_000;
@@ -243,6 +254,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       }
     }
     startNext(run.lane);
+    publishLoad(run.lane);
     answerDrainWaitersIfIdle();
     return this;
   }
@@ -277,6 +289,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     timers.cancel(run.id);
     if (waiting.get(run.lane).remove(run)) {
       runs.remove(run.id);
+      publishLoad(run.lane);
       answerDrainWaitersIfIdle();
     } else if (run.blocking != null) {
       // The slot stays taken until the thread really returns; interrupting asks it to hurry.

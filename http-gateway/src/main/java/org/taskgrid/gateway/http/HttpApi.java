@@ -10,6 +10,8 @@ import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.server.ExceptionHandler;
+import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.Route;
 import akka.stream.javadsl.Flow;
 import org.taskgrid.gateway.GatewaySettings;
@@ -17,6 +19,10 @@ import org.taskgrid.gateway.GatewaySettings;
 /**
  * Every route of the API in one tree, every failure of it answered by {@link ErrorResponses}, and
  * the flow that serves it on each connection.
+ *
+ * <p>The tree is built once: Akka HTTP calls a directive's inner supplier for every request, so
+ * each supplier here hands back a route built beforehand instead of building the tree below it
+ * (and the error handlers with it) again per request.
  */
 public final class HttpApi {
   private HttpApi() {}
@@ -24,35 +30,28 @@ public final class HttpApi {
   public static Route route(
       GatewaySettings settings,
       ApiTokens tokens,
+      HttpMetrics httpMetrics,
       HealthRoutes health,
+      MetricsRoutes metrics,
+      OpenApiRoutes openApi,
       ClusterRoutes cluster,
       TaskRoutes tasks,
       JobRoutes jobs) {
+    Route api = concat(openApi.route(), cluster.route(), tasks.route(), jobs.route());
+    Route guarded = tokens.require(() -> api);
+    Route all =
+        concat(DashboardRoutes.route(), health.route(), metrics.route(), pathPrefix("v1", () -> guarded));
     OriginCheck origins =
         new OriginCheck(settings.host(), settings.allowedOrigins(), settings.allowedHosts());
-    return withRequestTimeoutResponse(
-        ErrorResponses::requestTimeout,
-        () ->
-            handleExceptions(
-                ErrorResponses.exceptionHandler(),
-                () ->
-                    handleRejections(
-                        ErrorResponses.rejectionHandler(),
-                        () ->
-                            origins.check(
-                                () ->
-                                    concat(
-                                        DashboardRoutes.route(),
-                                        health.route(),
-                                        pathPrefix(
-                                            "v1",
-                                            () ->
-                                                tokens.require(
-                                                    () ->
-                                                        concat(
-                                                            cluster.route(),
-                                                            tasks.route(),
-                                                            jobs.route()))))))));
+    Route checked = origins.check(() -> all);
+    RejectionHandler rejections = ErrorResponses.rejectionHandler();
+    Route rejectionsAnswered = handleRejections(rejections, () -> checked);
+    ExceptionHandler exceptions = ErrorResponses.exceptionHandler();
+    Route exceptionsAnswered = handleExceptions(exceptions, () -> rejectionsAnswered);
+    Route timeoutAnswered =
+        withRequestTimeoutResponse(ErrorResponses::requestTimeout, () -> exceptionsAnswered);
+    // Outermost, so that every answer is counted: errors, rejections and 404s included.
+    return httpMetrics.timed(() -> timeoutAnswered);
   }
 
   /**

@@ -40,6 +40,7 @@ import org.taskgrid.core.task.Parts;
 import org.taskgrid.core.task.RegisteredTask;
 import org.taskgrid.core.task.TaskRegistry;
 import org.taskgrid.gateway.admission.MemoryBudget;
+import org.taskgrid.gateway.admission.AdmissionMetrics;
 import org.taskgrid.gateway.jobs.JobManager;
 import org.taskgrid.gateway.jobs.JobSettings;
 import org.taskgrid.gateway.jobs.JobSpec;
@@ -113,7 +114,10 @@ public final class JobRoutes {
         started -> {
           String id =
               started.orElseThrow(
-                  () -> ApiError.overloaded("the gateway has as much work as it takes; retry later"));
+                  () -> {
+                    AdmissionMetrics.of(system).refused(spec.mode(), AdmissionMetrics.QUEUE_FULL);
+                    return ApiError.overloaded("the gateway has as much work as it takes; retry later");
+                  });
           String status = "/v1/jobs/" + id;
           return complete(
               Json.response(StatusCodes.ACCEPTED, new JobCreated(id, status))

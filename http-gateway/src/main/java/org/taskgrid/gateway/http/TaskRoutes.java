@@ -28,6 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.taskgrid.core.Asks;
 import org.taskgrid.core.execution.PartProtocol;
+import org.taskgrid.core.metrics.PartMetrics;
 import org.taskgrid.core.routing.Router;
 import org.taskgrid.core.task.InvalidInputException;
 import org.taskgrid.core.task.Mode;
@@ -37,6 +38,7 @@ import org.taskgrid.gateway.GatewaySettings;
 import org.taskgrid.gateway.admission.Admission;
 import org.taskgrid.gateway.admission.AdmissionControl;
 import org.taskgrid.gateway.admission.MemoryBudget;
+import org.taskgrid.gateway.admission.AdmissionMetrics;
 
 /** {@code GET /v1/tasks} and {@code POST /v1/tasks/{name}}: run one task and wait for it. */
 public final class TaskRoutes {
@@ -77,13 +79,15 @@ public final class TaskRoutes {
         new Requests.BodySettings(settings.maxBodyBytes(), budget, system.executionContext());
   }
 
+  /** Built once: Akka HTTP calls a directive's inner supplier for every request. */
   public Route route() {
-    return pathPrefix(
-        "tasks",
-        () ->
-            concat(
-                pathEndOrSingleSlash(() -> get(() -> complete(listing()))),
-                path(PathMatchers.segment(), name -> post(() -> runTask(name)))));
+    HttpResponse listing = listing();
+    Route listingRoute = get(() -> complete(listing));
+    Route tasks =
+        concat(
+            pathEndOrSingleSlash(() -> listingRoute),
+            path(PathMatchers.segment(), name -> post(() -> runTask(name))));
+    return pathPrefix("tasks", () -> tasks);
   }
 
   private HttpResponse listing() {
@@ -127,13 +131,18 @@ public final class TaskRoutes {
     CompletableFuture<Void> slot =
         budget
             .acquireForCall()
-            .orElseThrow(() -> ApiError.overloaded("the gateway has as much work as it takes; retry later"));
+            .orElseThrow(
+                () -> {
+                  AdmissionMetrics.of(system).refused(mode, AdmissionMetrics.QUEUE_FULL);
+                  return ApiError.overloaded("the gateway has as much work as it takes; retry later");
+                });
     long start = System.nanoTime();
     return slot.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .thenCompose(
             granted -> {
               Duration left = timeout.minusNanos(System.nanoTime() - start);
               String partId = UUID.randomUUID().toString();
+              long submitted = System.nanoTime();
               return Asks.<Router.Command, PartProtocol.PartOutcome>ask(
                       system,
                       router,
@@ -141,7 +150,13 @@ public final class TaskRoutes {
                           new Router.Submit(
                               partId, task.name(), input, mode, Math.max(1, left.toMillis()), replyTo),
                       left.plus(settings.answerGrace()))
-                  .whenComplete((outcome, error) -> budget.release(1));
+                  .whenComplete(
+                      (outcome, error) -> {
+                        budget.release(1);
+                        if (outcome != null) {
+                          PartMetrics.of(system).ended(task.name(), mode, outcome, submitted);
+                        }
+                      });
             })
         .thenApply(outcome -> answer(task, mode, outcome));
   }

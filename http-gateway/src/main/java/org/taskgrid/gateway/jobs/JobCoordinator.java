@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.taskgrid.core.execution.PartProtocol;
+import org.taskgrid.core.metrics.PartClock;
+import org.taskgrid.core.metrics.PartMetrics;
 import org.taskgrid.core.routing.Router;
 import org.taskgrid.core.task.Mode;
 import org.taskgrid.gateway.admission.Admission;
@@ -97,6 +99,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
   private final ResultAccount resultAccount;
   private final Map<String, Integer> inFlight = new HashMap<>();
   private final List<JobView.PartError> errors = new ArrayList<>();
+  private final PartClock partClock;
   private int window;
   private int next;
   private int done;
@@ -124,6 +127,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
     this.settings = settings;
     this.results = new JsonNode[spec.inputs().size()];
     this.resultAccount = new ResultAccount(results.length, spec.charge(), settings);
+    this.partClock = new PartClock(PartMetrics.of(context.getSystem()), spec.task().name(), spec.mode());
     this.outcomeAdapter = context.messageAdapter(PartProtocol.PartOutcome.class, OutcomeReceived::new);
     this.window = Math.min(settings.maxWindow(), results.length);
     timers.startTimerWithFixedDelay(Tick.PUBLISH, Tick.PUBLISH, settings.progressInterval());
@@ -162,6 +166,9 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
   private Behavior<Command> onOutcome(OutcomeReceived received) {
     PartProtocol.PartOutcome outcome = received.outcome();
     Integer index = inFlight.remove(outcome.partId());
+    if (index != null) {
+      partClock.ended(outcome);
+    }
     if (index == null) {
       return this;
     }
@@ -218,6 +225,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
     }
     slots.release(inFlight.size());
     inFlight.clear();
+    partClock.cancelAll();
   }
 
   /** Whether parts remain to dispatch (a part that fails for good ends the job at once). */
@@ -234,6 +242,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
     int index = next++;
     String partId = id + "/" + index;
     inFlight.put(partId, index);
+    partClock.started(partId);
     router.tell(
         new Router.Submit(
             partId,

@@ -100,6 +100,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** The bytes of the results of finished jobs, bounded by max-retained-size. */
   private long retainedBytes;
   private int followerCount;
+  private final JobMetrics metrics;
 
   private record Retained(String id, Instant at, long bytes) {}
 
@@ -113,6 +114,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     this.router = router;
     this.admission = admission;
     this.settings = settings;
+    this.metrics = JobMetrics.of(context.getSystem());
+    metrics.running(0);
     Duration interval =
         settings.retention().compareTo(settings.pruneInterval()) < 0
             ? settings.retention()
@@ -149,6 +152,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private Behavior<Command> onAccepted(JobAccepted accepted) {
     // Told before the caller hears the id, so that the job is known by the time it asks.
     running.put(accepted.view().id(), accepted.coordinator());
+    metrics.running(running.size());
     views.put(accepted.view().id(), accepted.view());
     return this;
   }
@@ -208,6 +212,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private Behavior<Command> onFinished(JobFinished finishedJob) {
     JobView view = finishedJob.view();
     running.remove(view.id());
+    metrics.running(running.size());
+    metrics.finished(view.state());
     onView(view);
     Set<ActorRef<JobView>> gone = followers.remove(view.id());
     if (gone != null) {
