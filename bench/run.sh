@@ -13,7 +13,8 @@
 #
 # Knobs (environment): QUICK=1; BENCH_JAVA_OPTS (options for every taskgrid JVM, default none:
 # the product as shipped); PRIMES_TO (W3's range [0, PRIMES_TO), instead of calibrating one where
-# a single thread takes about 5 s).
+# a single thread takes about 5 s); BENCH_JFR=1 (each taskgrid JVM records a JFR profile,
+# run/bench/logs/<jvm>.jfr, written when the JVM stops; for where the time goes, not for figures).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -52,13 +53,18 @@ pids=()
 stop_jvms() {
   [ ${#pids[@]} -eq 0 ] && return 0
   kill -TERM "${pids[@]}" 2>/dev/null || true
-  for _ in $(seq 1 40); do
+  for _ in $(seq 1 80); do
     kill -0 "${pids[@]}" 2>/dev/null || break
     sleep 0.25
   done
   kill -KILL "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
   pids=()
+}
+
+# jfr_opts NAME: the JVM option that records NAME's JFR profile when BENCH_JFR=1.
+jfr_opts() {
+  [ "${BENCH_JFR:-0}" = 1 ] && echo "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$LOGS/$1.jfr" || true
 }
 
 free_port() {
@@ -75,7 +81,7 @@ start_gateway() {
   # shellcheck disable=SC2086
   env TASKGRID_HTTP_HOST=127.0.0.1 TASKGRID_HTTP_PORT="$HTTP_PORT" TASKGRID_CLUSTER_HOST=127.0.0.1 \
     TASKGRID_CLUSTER_PORT="$CLUSTER_PORT" TASKGRID_ROLES="$roles" \
-    java ${BENCH_JAVA_OPTS:-} -cp "$GATEWAY_JAR" org.taskgrid.gateway.GatewayMain >"$LOGS/$name.log" 2>&1 &
+    java ${BENCH_JAVA_OPTS:-} $(jfr_opts "$name") -cp "$GATEWAY_JAR" org.taskgrid.gateway.GatewayMain >"$LOGS/$name.log" 2>&1 &
   pids+=($!)
 }
 
@@ -83,7 +89,7 @@ start_gateway() {
 start_worker() {
   # shellcheck disable=SC2086
   env -u TASKGRID_ROLES TASKGRID_CLUSTER_HOST=127.0.0.1 TASKGRID_SEED_NODES="127.0.0.1:$CLUSTER_PORT" \
-    java ${BENCH_JAVA_OPTS:-} -cp "$WORKER_JAR" org.taskgrid.worker.WorkerMain >"$LOGS/$1.log" 2>&1 &
+    java ${BENCH_JAVA_OPTS:-} $(jfr_opts "$1") -cp "$WORKER_JAR" org.taskgrid.worker.WorkerMain >"$LOGS/$1.log" 2>&1 &
   pids+=($!)
 }
 
