@@ -138,6 +138,9 @@ field() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"$1"; }
 # calc EXPR: floating-point arithmetic (awk), printed with up to 6 significant digits.
 calc() { awk "BEGIN { printf \"%.6g\", $1 }"; }
 
+# fmt2 EXPR: a figure with two decimals.
+fmt2() { awk "BEGIN { printf \"%.2f\", $1 }"; }
+
 # mark OK: PASS or MISS, from an awk condition.
 mark() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo MISS; fi; }
 
@@ -191,36 +194,54 @@ w1() {
   ratio=$(calc "$tg / $ref")
   errors="$(socket_errors "$line") socket errors, $(field "$line" status) non-2xx"
   row W1 "echo, wrk -t2 -c64: req/s ($errors)" "$(calc "int($tg)")" "bare Akka HTTP $(calc "int($ref)")$([ "$ref_errors" -gt 0 ] && echo " ($ref_errors errors)")" \
-    "$(calc "int($ratio * 100 + 0.5) / 100")x" ">= 0.8x" "$(mark "$ratio >= 0.8")"
+    "$(fmt2 "$ratio")x" ">= 0.8x" "$(mark "$ratio >= 0.8")"
 }
 
 # ---------------------------------------------------------------------------------------------
 # W2: POST /v1/tasks/sleep?mode=async {"millis":100} at 1 000 connections (wrk -t2 -c1000,
-# wrk's default 2 s socket timeout). Ideal: 1 000 connections / 0.1 s = 10 000 req/s.
+# wrk's default 2 s socket timeout). Ideal: 1 000 connections / 0.1 s = 10 000 req/s; beside it
+# what bare Akka HTTP does with the same load (BareHttpServer answers /v1/tasks/sleep after the
+# body's millis, from the scheduler), to show what this machine and wrk allow.
+
+# w2_measure URL: warm-up run, a pause for its connections to close, then the measured run.
+w2_measure() {
+  wrk_run "$W2_WARM" 1000 "$1" '{"millis":100}' >/dev/null
+  sleep 2
+  wrk_run "$W2_SECONDS" 1000 "$1" '{"millis":100}'
+}
 
 w2() {
-  local body='{"millis":100}' line tg p99 errors status
-  local need=2200
+  local need=2200 port line ref tg p99 errors status refp99 referrors
   if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
     ulimit -n "$need" 2>/dev/null || die "W2 needs ulimit -n >= $need (is $(ulimit -n))"
   fi
-  say "W2 taskgrid: one gateway, async sleeps of 100 ms at 1000 connections (ulimit -n $(ulimit -n))"
+  say "W2 reference: bare Akka HTTP, 100 ms sleeps from the scheduler at 1000 connections (ulimit -n $(ulimit -n))"
+  port=$(free_port)
+  start_reference w2-bare-http BareHttpServer "$port"
+  wait_port "$port"
+  line=$(w2_measure "http://127.0.0.1:$port/v1/tasks/sleep")
+  stop_jvms
+  ref=$(ok_rps "$line")
+  refp99=$(calc "int($(field "$line" p99us) / 1000 + 0.5)")
+  referrors=$(socket_errors "$line")
+
+  say "W2 taskgrid: one gateway, async sleeps of 100 ms at 1000 connections"
   start_gateway w2-gateway gateway,worker
   wait_executors 1
-  wrk_run "$W2_WARM" 1000 "$URL/v1/tasks/sleep?mode=async" "$body" >/dev/null
-  # Let the warm-up's connections close before the measured burst of connects.
-  sleep 2
-  line=$(wrk_run "$W2_SECONDS" 1000 "$URL/v1/tasks/sleep?mode=async" "$body")
+  line=$(w2_measure "$URL/v1/tasks/sleep?mode=async")
   stop_jvms
   tg=$(ok_rps "$line")
   p99=$(calc "$(field "$line" p99us) / 1000")
   errors=$(socket_errors "$line")
   status=$(field "$line" status)
-  row W2 "async sleep 100 ms, wrk -t2 -c1000: ok req/s" "$(calc "int($tg)")" "ideal 10000" \
-    "$(calc "int($tg / 10000 * 100 + 0.5) / 100")x" ">= 9000 req/s" "$(mark "$tg >= 9000")"
-  row W2 "  p99 latency of answers" "$(calc "int($p99 + 0.5)") ms" "ideal 100 ms" "" "<= 200 ms" "$(mark "$p99 <= 200")"
-  row W2 "  socket errors (connect/read/write/timeout)" "$errors ($(field "$line" connect)/$(field "$line" read)/$(field "$line" write)/$(field "$line" timeout))" \
-    "" "" "0" "$(mark "$errors == 0")"
+  row W2 "async sleep 100 ms, wrk -t2 -c1000: ok req/s" "$(calc "int($tg)")" \
+    "ideal 10000; bare Akka HTTP $(calc "int($ref)")" "$(fmt2 "$tg / 10000")x" \
+    ">= 9000 req/s" "$(mark "$tg >= 9000")"
+  row W2 "  p99 latency of answers" "$(calc "int($p99 + 0.5)") ms" "ideal 100; bare $refp99 ms" "" "<= 200 ms" \
+    "$(mark "$p99 <= 200")"
+  row W2 "  socket errors (connect/read/write/timeout)" \
+    "$errors ($(field "$line" connect)/$(field "$line" read)/$(field "$line" write)/$(field "$line" timeout))" \
+    "bare $referrors" "" "0" "$(mark "$errors == 0")"
   row W2 "  answers >= 400 (e.g. 503 overloaded)" "$status" "" "" "(not counted in req/s)" "-"
 }
 
@@ -270,12 +291,12 @@ w3() {
   local e64 e1024 runs="median of $W3_RUNS"
   e64=$(calc "$t1 / (2 * $t64)")
   e1024=$(calc "$t1 / (2 * $t1024)")
-  row W3 "primes [0, $to) on one thread (mode=thread), $runs" "$(calc "int($t1 * 100 + 0.5) / 100") s" "" "" \
+  row W3 "primes [0, $to) on one thread (mode=thread), $runs" "$(fmt2 "$t1") s" "" "" \
     "4-6 s (range check)" "$(if awk "BEGIN { exit !($t1 >= 4 && $t1 <= 6) }"; then echo ok; else echo OUT; fi)"
-  row W3 "  64 parts over 2 workers, $runs: efficiency" "$(calc "int($t64 * 100 + 0.5) / 100") s" \
-    "1 thread $(calc "int($t1 * 100 + 0.5) / 100") s" "$(calc "int($e64 * 100 + 0.5) / 100")" ">= 0.9" "$(mark "$e64 >= 0.9")"
-  row W3 "  1024 parts over 2 workers, $runs: efficiency" "$(calc "int($t1024 * 100 + 0.5) / 100") s" \
-    "1 thread $(calc "int($t1 * 100 + 0.5) / 100") s" "$(calc "int($e1024 * 100 + 0.5) / 100")" ">= 0.85" "$(mark "$e1024 >= 0.85")"
+  row W3 "  64 parts over 2 workers, $runs: efficiency" "$(fmt2 "$t64") s" \
+    "1 thread $(fmt2 "$t1") s" "$(fmt2 "$e64")" ">= 0.9" "$(mark "$e64 >= 0.9")"
+  row W3 "  1024 parts over 2 workers, $runs: efficiency" "$(fmt2 "$t1024") s" \
+    "1 thread $(fmt2 "$t1") s" "$(fmt2 "$e1024")" ">= 0.85" "$(mark "$e1024 >= 0.85")"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -306,7 +327,7 @@ w4() {
   w1=$(field "$one" warmtps) w2=$(field "$two" warmtps) c1=$(field "$one" coldtps) c2=$(field "$two" coldtps)
   ratio=$(calc "$w2 / $w1")
   row W4 "10k echo job (process), 1 JVM warm: tasks/s, $runs" "$w1" "" "" ">= 70000" "$(mark "$w1 >= 70000")"
-  row W4 "  2 worker JVMs warm: tasks/s, $runs" "$w2" "1 JVM $w1" "$(calc "int($ratio * 100 + 0.5) / 100")x" \
+  row W4 "  2 worker JVMs warm: tasks/s, $runs" "$w2" "1 JVM $w1" "$(fmt2 "$ratio")x" \
     ">= 0.5x" "$(mark "$ratio >= 0.5")"
   row W4 "  1 JVM cold (first job after start)" "$c1" "" "" "" "-"
   row W4 "  2 worker JVMs cold (first job after start)" "$c2" "1 JVM cold $c1" "" ">= 15000" "$(mark "$c2 >= 15000")"
@@ -348,7 +369,7 @@ w5() {
   ratio=$(calc "$p50 / $sum")
   row W5 "process echo to a worker, 1 connection: p50" "$p50 us" \
     "HTTP $(field "$http" p50us) + Artery $(field "$artery" p50us) = $sum us" \
-    "$(calc "int($ratio * 100 + 0.5) / 100")x" "<= 1.5x" "$(mark "$ratio <= 1.5")"
+    "$(fmt2 "$ratio")x" "<= 1.5x" "$(mark "$ratio <= 1.5")"
   row W5 "  p99" "$p99 us" "HTTP $(field "$http" p99us), Artery $(field "$artery" p99us) us" "" "<= 2000 us" \
     "$(mark "$p99 <= 2000")"
 }
@@ -399,10 +420,12 @@ main() {
   local started=$SECONDS load
   load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
   for w in "${selected[@]}"; do
+    local t0=$SECONDS
     # Each workload in a subshell: its JVMs stop when it ends, whether it succeeds or fails.
     if ! ( trap stop_jvms EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; set -e; "${w,,}" ); then
       row "$w" "FAILED: see the messages above and $LOGS/" "" "" "" "" "ERROR"
     fi
+    say "$w took $((SECONDS - t0)) s"
   done
 
   local stamp table
@@ -410,7 +433,7 @@ main() {
   table=$(
     echo "taskgrid bench/run.sh $*$([ "$QUICK" = 1 ] && echo " (QUICK=1)"), $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- . 2>/dev/null || echo '+changes')"
     echo "$(java -version 2>&1 | head -1); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
-    echo "$(nproc) cores shared by every JVM and the load generator; load average at start $load; took $((SECONDS - started)) s${BENCH_JAVA_OPTS:+; BENCH_JAVA_OPTS=$BENCH_JAVA_OPTS}"
+    echo "$(nproc) cores shared by every JVM and the load generator; load average at start $load, at end $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'); took $((SECONDS - started)) s${BENCH_JAVA_OPTS:+; BENCH_JAVA_OPTS=$BENCH_JAVA_OPTS}"
     echo
     print_table
   )
