@@ -213,7 +213,7 @@ w2_measure() {
 w2() {
   local need=2200 port line ref tg p99 errors status refp99 referrors
   if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
-    ulimit -n "$need" 2>/dev/null || die "W2 needs ulimit -n >= $need (is $(ulimit -n))"
+    die "W2 needs ulimit -n >= $need for 1000 connections on each side (is $(ulimit -n); hard limit $(ulimit -Hn))"
   fi
   say "W2 reference: bare Akka HTTP, 100 ms sleeps from the scheduler at 1000 connections (ulimit -n $(ulimit -n))"
   port=$(free_port)
@@ -409,6 +409,8 @@ main() {
       command -v wrk >/dev/null || die "could not install wrk (see $OUT.wrk-install.log)"
   fi
   mkdir -p "$LOGS" "$CLASSES"
+  # W2 holds 1 000 connections on each side of loopback: raise the soft limit to the hard one.
+  ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
   say "building the jars if stale (bin/taskgrid build)"
   "$ROOT/bin/taskgrid" build >"$LOGS/build.log" 2>&1 || die "build failed (see $LOGS/build.log)"
   say "compiling the bench client and the references of bench/reference/ into $CLASSES"
@@ -433,7 +435,7 @@ main() {
   table=$(
     echo "taskgrid bench/run.sh $*$([ "$QUICK" = 1 ] && echo " (QUICK=1)"), $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- . 2>/dev/null || echo '+changes')"
     echo "$(java -version 2>&1 | head -1); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
-    echo "$(nproc) cores shared by every JVM and the load generator; load average at start $load, at end $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'); took $((SECONDS - started)) s${BENCH_JAVA_OPTS:+; BENCH_JAVA_OPTS=$BENCH_JAVA_OPTS}"
+    echo "$(nproc) cores shared by every JVM and the load generator; ulimit -n $(ulimit -n); load average at start $load, at end $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'); took $((SECONDS - started)) s${BENCH_JAVA_OPTS:+; BENCH_JAVA_OPTS=$BENCH_JAVA_OPTS}"
     echo
     print_table
   )
