@@ -50,11 +50,20 @@ die() { say "ERROR: $*"; exit 1; }
 
 pids=()
 
+any_alive() {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null && return 0
+  done
+  return 1
+}
+
+# SIGTERM lets each JVM shut down cleanly (and write its JFR file); SIGKILL after 20 s.
 stop_jvms() {
   [ ${#pids[@]} -eq 0 ] && return 0
   kill -TERM "${pids[@]}" 2>/dev/null || true
   for _ in $(seq 1 80); do
-    kill -0 "${pids[@]}" 2>/dev/null || break
+    any_alive || break
     sleep 0.25
   done
   kill -KILL "${pids[@]}" 2>/dev/null || true
@@ -101,34 +110,30 @@ start_reference() {
   pids+=($!)
 }
 
-# wait_executors N: until the gateway's /v1/cluster shows N active executors (60 s at most).
-wait_executors() {
-  local n
-  for _ in $(seq 1 240); do
-    n=$(curl -s --max-time 2 "$URL/v1/cluster" 2>/dev/null | grep -o '"state":"active"' | wc -l)
-    [ "$n" -ge "$1" ] && return 0
+# wait_for WHAT CHECK...: runs CHECK until it succeeds; fails after 90 s, or at once when a JVM
+# this workload started has exited (its log says why).
+wait_for() {
+  local what="$1" deadline=$((SECONDS + 90)) pid
+  shift
+  until "$@"; do
+    for pid in "${pids[@]}"; do
+      kill -0 "$pid" 2>/dev/null || die "a JVM exited while waiting for $what (logs in $LOGS)"
+    done
+    [ "$SECONDS" -lt "$deadline" ] || die "no $what within 90 s (logs in $LOGS)"
     sleep 0.25
   done
-  die "no $1 active executor(s) at $URL within 60 s (logs in $LOGS)"
 }
 
-# wait_http URL: until something answers HTTP there (60 s at most).
-wait_http() {
-  for _ in $(seq 1 240); do
-    curl -s -o /dev/null --max-time 2 "$1" 2>/dev/null && return 0
-    sleep 0.25
-  done
-  die "nothing answers at $1 within 60 s (logs in $LOGS)"
+# executors_active N: the gateway's /v1/cluster shows at least N active executors.
+executors_active() {
+  [ "$(curl -s --max-time 2 "$URL/v1/cluster" 2>/dev/null | grep -o '"state":"active"' | wc -l)" -ge "$1" ]
 }
 
-# wait_port PORT: until something listens on the TCP port (60 s at most).
-wait_port() {
-  for _ in $(seq 1 240); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.25
-  done
-  die "nothing listens on port $1 within 60 s (logs in $LOGS)"
-}
+wait_executors() { wait_for "$1 active executor(s) at $URL" executors_active "$1"; }
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_port() { wait_for "a listener on port $1" listening "$1"; }
 
 client() { java -cp "$CLASSES" HttpBench "$@"; }
 
@@ -445,4 +450,5 @@ main() {
 trap stop_jvms EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-main "$@"
+# On one line: bash reads it whole, so editing this file during a run cannot change what runs next.
+main "$@"; exit $?
