@@ -110,16 +110,16 @@ start_reference() {
   pids+=($!)
 }
 
-# wait_for WHAT CHECK...: runs CHECK until it succeeds; fails after 90 s, or at once when a JVM
-# this workload started has exited (its log says why).
+# wait_for WHAT CHECK...: runs CHECK until it succeeds; fails after 180 s (a busy 2-core machine
+# starts a JVM slowly), or at once when a JVM this workload started has exited (its log says why).
 wait_for() {
-  local what="$1" deadline=$((SECONDS + 90)) pid
+  local what="$1" deadline=$((SECONDS + 180)) pid
   shift
   until "$@"; do
     for pid in "${pids[@]}"; do
       kill -0 "$pid" 2>/dev/null || die "a JVM exited while waiting for $what (logs in $LOGS)"
     done
-    [ "$SECONDS" -lt "$deadline" ] || die "no $what within 90 s (logs in $LOGS)"
+    [ "$SECONDS" -lt "$deadline" ] || die "no $what within 180 s (logs in $LOGS)"
     sleep 0.25
   done
 }
@@ -438,7 +438,7 @@ main() {
   local stamp table
   stamp=$(date -u +%Y%m%dT%H%M%SZ)
   table=$(
-    echo "taskgrid bench/run.sh $*$([ "$QUICK" = 1 ] && echo " (QUICK=1)"), $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- . 2>/dev/null || echo '+changes')"
+    echo "taskgrid bench/run.sh ${*:-(all: W1-W5)}$([ "$QUICK" = 1 ] && echo " (QUICK=1)"), $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- . 2>/dev/null || echo '+changes')"
     echo "$(java -version 2>&1 | head -1); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
     echo "$(nproc) cores shared by every JVM and the load generator; ulimit -n $(ulimit -n); load average at start $load, at end $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'); took $((SECONDS - started)) s${BENCH_JAVA_OPTS:+; BENCH_JAVA_OPTS=$BENCH_JAVA_OPTS}"
     echo
