@@ -1,6 +1,7 @@
 // The HTTP client of the bench scripts. bench/run.sh compiles it once (javac) into run/bench/;
 // the older scripts run it from source (`java bench/HttpBench.java ...`, JDK 17, no build).
-//   latency URL BODY COUNT [WARMUP]    sequential calls on one connection; p50, p99, mean
+//   latency URL BODY COUNT [WARMUP]    sequential calls on one connection; p50, p99, mean of COUNT
+//                                      after WARMUP calls (a number) or seconds of calls ("8s")
 //   call URL BODY RUNS                 sequential calls, each timed; the median wall time
 //   primes URL PARTS TO CONCURRENCY    counts primes below TO in PARTS calls; wall time
 //   job BASE_URL BODY                  one job to its end; wall time and parts/s
@@ -46,8 +47,7 @@ public class HttpBench {
   public static void main(String[] args) throws Exception {
     Locale.setDefault(Locale.ROOT);
     switch (args[0]) {
-      case "latency" -> latency(args[1], body(args[2]), Integer.parseInt(args[3]),
-          args.length > 4 ? Integer.parseInt(args[4]) : -1);
+      case "latency" -> latency(args[1], body(args[2]), Integer.parseInt(args[3]), args.length > 4 ? args[4] : "");
       case "call" -> call(args[1], body(args[2]), Integer.parseInt(args[3]));
       case "primes" -> primes(args[1], Integer.parseInt(args[2]), Long.parseLong(args[3]), Integer.parseInt(args[4]));
       case "job" -> {
@@ -91,17 +91,26 @@ public class HttpBench {
     return Arrays.stream(values).mapToObj(v -> String.format(format, v)).collect(Collectors.joining(","));
   }
 
-  static void latency(String url, String body, int count, int warmupOrDefault) throws Exception {
-    int warmup = warmupOrDefault >= 0 ? warmupOrDefault : Math.min(500, count / 2);
+  static void latency(String url, String body, int count, String warmup) throws Exception {
+    // Warm-up by time gives every server the same chance to compile its hot paths (a fixed count
+    // leaves a slow server's paths less compiled than a fast one's).
+    if (warmup.endsWith("s")) {
+      long until = System.nanoTime() + (long) (Double.parseDouble(warmup.substring(0, warmup.length() - 1)) * 1e9);
+      while (System.nanoTime() < until) {
+        expect(CLIENT.send(post(url, body), HttpResponse.BodyHandlers.ofString()), 200);
+      }
+    } else {
+      int calls = warmup.isEmpty() ? Math.min(500, count / 2) : Integer.parseInt(warmup);
+      for (int i = 0; i < calls; i++) {
+        expect(CLIENT.send(post(url, body), HttpResponse.BodyHandlers.ofString()), 200);
+      }
+    }
     long[] nanos = new long[count];
-    for (int i = -warmup; i < count; i++) {
+    for (int i = 0; i < count; i++) {
       long start = System.nanoTime();
       HttpResponse<String> response = CLIENT.send(post(url, body), HttpResponse.BodyHandlers.ofString());
-      long took = System.nanoTime() - start;
+      nanos[i] = System.nanoTime() - start;
       expect(response, 200);
-      if (i >= 0) {
-        nanos[i] = took;
-      }
     }
     Arrays.sort(nanos);
     long p50 = nanos[count / 2];

@@ -32,13 +32,13 @@ if [ "$QUICK" = 1 ]; then
   W2_WARM=2 W2_SECONDS=4
   W3_RUNS=1 W3_TARGET_MS=1500
   W4_WARM=3 W4_RUNS=2
-  W5_WARMUP=300 W5_CALLS=1000
+  W5_WARM=2 W5_CALLS=1000
 else
   W1_WARM=8 W1_SECONDS=10
   W2_WARM=5 W2_SECONDS=15
   W3_RUNS=3 W3_TARGET_MS=5000
   W4_WARM=20 W4_RUNS=5
-  W5_WARMUP=2000 W5_CALLS=5000
+  W5_WARM=8 W5_CALLS=5000
 fi
 
 say() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -352,26 +352,26 @@ w4() {
 
 w5() {
   local body='{"n":1}' port line http artery tg
-  say "W5 reference: bare Akka HTTP round trip, $W5_CALLS calls after $W5_WARMUP"
+  say "W5 reference: bare Akka HTTP round trip, $W5_CALLS calls after ${W5_WARM}s of calls"
   port=$(free_port)
   start_reference w5-bare-http BareHttpServer "$port"
   wait_port "$port"
-  http=$(client latency "http://127.0.0.1:$port/v1/tasks/echo" "$body" "$W5_CALLS" "$W5_WARMUP") || die "W5 bare HTTP failed"
+  http=$(client latency "http://127.0.0.1:$port/v1/tasks/echo" "$body" "$W5_CALLS" "${W5_WARM}s") || die "W5 bare HTTP failed"
   say "    $http"
   stop_jvms
-  say "W5 reference: bare Artery ask between two JVMs, $W5_CALLS asks after $W5_WARMUP"
+  say "W5 reference: bare Artery ask between two JVMs, $W5_CALLS asks after ${W5_WARM}s of asks"
   port=$(free_port)
   start_reference w5-bare-artery BareArteryEcho serve "$port"
   wait_port "$port"
-  artery=$(java -cp "$GATEWAY_JAR:$CLASSES" BareArteryEcho ask "$port" "$W5_WARMUP" "$W5_CALLS" 2>>"$LOGS/w5-bare-artery-client.log" |
+  artery=$(java -cp "$GATEWAY_JAR:$CLASSES" BareArteryEcho ask "$port" "$W5_WARM" "$W5_CALLS" 2>>"$LOGS/w5-bare-artery-client.log" |
     grep '^asks=') || die "W5 bare Artery failed"
   say "    $artery"
   stop_jvms
-  say "W5 taskgrid: gateway (role gateway) + 1 worker, process echo, $W5_CALLS calls after $W5_WARMUP"
+  say "W5 taskgrid: gateway (role gateway) + 1 worker, process echo, $W5_CALLS calls after ${W5_WARM}s of calls"
   start_gateway w5-gateway gateway
   start_worker w5-worker-1
   wait_executors 1
-  tg=$(client latency "$URL/v1/tasks/echo?mode=process" "$body" "$W5_CALLS" "$W5_WARMUP") || die "W5 process echo failed"
+  tg=$(client latency "$URL/v1/tasks/echo?mode=process" "$body" "$W5_CALLS" "${W5_WARM}s") || die "W5 process echo failed"
   say "    $tg"
   stop_jvms
   local sum p50 p99 ratio

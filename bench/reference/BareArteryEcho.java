@@ -2,7 +2,7 @@
 // TCP) and nothing else: a classic actor answers a String with the same String. Not part of the
 // product build: bench/run.sh compiles it against the gateway's fat jar (the project's own Akka).
 // Usage: java -cp ... BareArteryEcho serve PORT
-//        java -cp ... BareArteryEcho ask PORT WARMUP COUNT   (prints p50us= p99us= meanus=)
+//        java -cp ... BareArteryEcho ask PORT WARMUP_SECONDS COUNT   (prints p50us= p99us= meanus=)
 import akka.actor.AbstractActor;
 import akka.actor.ActorRef;
 import akka.actor.ActorSystem;
@@ -23,12 +23,20 @@ public final class BareArteryEcho {
     }
   }
 
+  static void askOnce(ActorRef echo) throws Exception {
+    Object answer =
+        Patterns.ask(echo, "ping", Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    if (!"ping".equals(answer)) {
+      throw new IllegalStateException("unexpected answer " + answer);
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
       case "serve" -> serve(Integer.parseInt(args[1]));
       case "ask" ->
-          ask(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
-      default -> throw new IllegalArgumentException("serve PORT | ask PORT WARMUP COUNT");
+          ask(Integer.parseInt(args[1]), Double.parseDouble(args[2]), Integer.parseInt(args[3]));
+      default -> throw new IllegalArgumentException("serve PORT | ask PORT WARMUP_SECONDS COUNT");
     }
   }
 
@@ -52,7 +60,7 @@ public final class BareArteryEcho {
     System.out.println("bare Artery echo on 127.0.0.1:" + port);
   }
 
-  static void ask(int port, int warmup, int count) throws Exception {
+  static void ask(int port, double warmupSeconds, int count) throws Exception {
     ActorSystem system = system(0);
     try {
       ActorRef echo =
@@ -61,20 +69,16 @@ public final class BareArteryEcho {
               .resolveOne(Duration.ofSeconds(10))
               .toCompletableFuture()
               .get(15, TimeUnit.SECONDS);
+      // Warm-up by time, as the HTTP round trips of W5 are.
+      long until = System.nanoTime() + (long) (warmupSeconds * 1e9);
+      while (System.nanoTime() < until) {
+        askOnce(echo);
+      }
       long[] nanos = new long[count];
-      for (int i = -warmup; i < count; i++) {
+      for (int i = 0; i < count; i++) {
         long start = System.nanoTime();
-        Object answer =
-            Patterns.ask(echo, "ping", Duration.ofSeconds(5))
-                .toCompletableFuture()
-                .get(10, TimeUnit.SECONDS);
-        long took = System.nanoTime() - start;
-        if (!"ping".equals(answer)) {
-          throw new IllegalStateException("unexpected answer " + answer);
-        }
-        if (i >= 0) {
-          nanos[i] = took;
-        }
+        askOnce(echo);
+        nanos[i] = System.nanoTime() - start;
       }
       Arrays.sort(nanos);
       System.out.printf(
