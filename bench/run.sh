@@ -187,6 +187,7 @@ w1() {
   wrk_run "$W1_WARM" 64 "http://127.0.0.1:$port/v1/tasks/echo" "$body" >/dev/null
   line=$(wrk_run "$W1_SECONDS" 64 "http://127.0.0.1:$port/v1/tasks/echo" "$body")
   ref=$(ok_rps "$line")
+  awk "BEGIN { exit !($ref > 0) }" || die "W1: the bare Akka HTTP server answered nothing"
   local ref_errors=$(($(socket_errors "$line") + $(field "$line" status)))
   stop_jvms
 
@@ -241,14 +242,23 @@ w2() {
   p99=$(calc "$(field "$line" p99us) / 1000")
   errors=$(socket_errors "$line")
   status=$(field "$line" status)
-  row W2 "async sleep 100 ms, wrk -t2 -c1000: ok req/s" "$(calc "int($tg)")" \
+  local answers=$(($(field "$line" requests) - status))
+  row W2 "async sleep 100 ms, wrk -t2 -c1000: ok req/s ($answers answers in ${W2_SECONDS}s)" "$(calc "int($tg)")" \
     "ideal 10000; bare Akka HTTP $(calc "int($ref)")" "$(fmt2 "$tg / 10000")x" \
     ">= 9000 req/s" "$(mark "$tg >= 9000")"
-  row W2 "  p99 latency of answers" "$(calc "int($p99 + 0.5)") ms" "ideal 100; bare $refp99 ms" "" "<= 200 ms" \
-    "$(mark "$p99 <= 200")"
-  row W2 "  socket errors (connect/read/write/timeout)" \
-    "$errors ($(field "$line" connect)/$(field "$line" read)/$(field "$line" write)/$(field "$line" timeout))" \
-    "bare $referrors" "" "0" "$(mark "$errors == 0")"
+  # wrk counts a socket timeout only when a late answer arrives: with no answer at all, its
+  # latency and error counts are empty, so they must not read as a pass.
+  if [ "$answers" -eq 0 ]; then
+    row W2 "  p99 latency of answers" "no answer" "ideal 100; bare $refp99 ms" "" "<= 200 ms" MISS
+    row W2 "  socket errors (connect/read/write/timeout)" "$errors, but no answer came back" \
+      "bare $referrors" "" "0" MISS
+  else
+    row W2 "  p99 latency of answers" "$(calc "int($p99 + 0.5)") ms" "ideal 100; bare $refp99 ms" "" "<= 200 ms" \
+      "$(mark "$p99 <= 200")"
+    row W2 "  socket errors (connect/read/write/timeout)" \
+      "$errors ($(field "$line" connect)/$(field "$line" read)/$(field "$line" write)/$(field "$line" timeout))" \
+      "bare $referrors" "" "0" "$(mark "$errors == 0")"
+  fi
   row W2 "  answers >= 400 (e.g. 503 overloaded)" "$status" "" "" "(not counted in req/s)" "-"
 }
 
