@@ -14,6 +14,7 @@ import akka.actor.typed.receptionist.Receptionist;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.SelfUp;
 import akka.cluster.typed.Subscribe;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.taskgrid.core.execution.Executor;
@@ -24,7 +25,8 @@ import org.taskgrid.core.task.TaskRegistry;
  * Makes an actor system a worker node: once the node is Up it starts the executor and lists it
  * with the Receptionist, where the gateways' routers find it. Not before: a part sent to a node
  * that is still joining could be lost with it. When the node stops, it leaves the listing first
- * and drains its work, then Coordinated Shutdown goes on to leave the cluster.
+ * and drains its work, then Coordinated Shutdown goes on to leave the cluster; a worker that was
+ * downed, or that stops because no gateway is left ({@link GatewayWatch}), does not drain.
  */
 public final class Worker {
 
@@ -77,6 +79,7 @@ public final class Worker {
                 .onFailure(SupervisorStrategy.restart()),
             "executor");
     drainOnShutdown(system, executor, settings);
+    context.spawn(GatewayWatch.create(settings.gatewayAbsentTimeout()), "gateway-watch");
     ActorRef<Receptionist.Registered> registered =
         context.messageAdapter(Receptionist.Registered.class, done -> new ExecutorListed());
     system.receptionist().tell(Receptionist.register(Executor.SERVICE_KEY, executor, registered));
@@ -104,8 +107,24 @@ public final class Worker {
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceRequestsDone(),
         "drain-executor",
-        () ->
-            AskPattern.ask(executor, Executor.Drain::new, settings.drainTimeout(), system.scheduler())
-                .handleAsync((drained, timedOut) -> Done.getInstance(), system.executionContext()));
+        () -> {
+          if (!drainsFor(shutdown.getShutdownReason())) {
+            // Its parts are re-run elsewhere already, or their gateway is gone: nobody takes
+            // their results, so finishing them would only delay the exit.
+            return CompletableFuture.completedFuture(Done.getInstance());
+          }
+          return AskPattern.ask(executor, Executor.Drain::new, settings.drainTimeout(), system.scheduler())
+              .handleAsync((drained, timedOut) -> Done.getInstance(), system.executionContext());
+        });
+  }
+
+  /** Whether a shutdown for this reason finishes the parts in flight first: not when cut off. */
+  static boolean drainsFor(Optional<CoordinatedShutdown.Reason> reason) {
+    return reason
+        .map(
+            why ->
+                !(why instanceof CoordinatedShutdown.ClusterDowningReason$)
+                    && !(why instanceof GatewayWatch.GatewayAbsent))
+        .orElse(true);
   }
 }

@@ -60,8 +60,14 @@ public final class WorkerMain implements Callable<Integer> {
               + "127.0.0.1:25520 by default) or set TASKGRID_SEED_NODES.");
       return 2;
     }
-    WorkerSettings settings = WorkerSettings.fromConfig(config);
+    WorkerSettings settings;
     MetricsSettings metrics;
+    try {
+      settings = WorkerSettings.fromConfig(config);
+    } catch (IllegalArgumentException | ConfigException e) {
+      System.err.println("taskgrid's configuration is not valid: " + e.getMessage());
+      return 2;
+    }
     try {
       metrics = MetricsSettings.fromConfig(config);
     } catch (IllegalArgumentException | ConfigException e) {
