@@ -3,6 +3,8 @@ package org.taskgrid.core.execution;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.PreRestart;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -18,9 +20,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import org.taskgrid.core.CborSerializable;
 import org.taskgrid.core.execution.PartProtocol.CancelPart;
 import org.taskgrid.core.execution.PartProtocol.Failure;
@@ -58,8 +62,9 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   public record Capacity(ActorRef<Command> executor, int slots) implements CborSerializable {}
 
   /**
-   * Answer {@link Drained} once no part runs or waits here (parts that still arrive are run): a
-   * worker that leaves gracefully finishes its work first.
+   * Answer {@link Drained} once no part runs or waits here: a worker that leaves gracefully
+   * finishes its work first. Parts that still arrive are refused as {@link Failure#DRAINING}, and
+   * their routers send them elsewhere.
    */
   public record Drain(ActorRef<Drained> replyTo) implements Command {}
 
@@ -80,6 +85,10 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     final RegisteredTask<?> task;
     final Lane lane;
     BlockingRun blocking;
+    /** The stage of a running async part, handed over from the thread that started it. */
+    final AtomicReference<CompletionStage<JsonNode>> asyncStage = new AtomicReference<>();
+    /** Set once an async part was answered otherwise: its stage need not start, or is cancelled. */
+    volatile boolean abandoned;
     long startNanos;
     boolean answered;
 
@@ -110,6 +119,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   private final List<ActorRef<Drained>> drainWaiters = new ArrayList<>();
   private final LaneGauges laneGauges;
   private long nextRunId;
+  private boolean draining;
 
   private Executor(
       ActorContext<Command> context,
@@ -147,21 +157,33 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
         .onMessage(CancelPart.class, this::onCancelPart)
         .onMessage(GetCapacity.class, this::onGetCapacity)
         .onMessage(Drain.class, this::onDrain)
+        .onSignal(PreRestart.class, signal -> dropAll("the executor restarted after a bug"))
+        .onSignal(PostStop.class, signal -> dropAll("the executor stopped"))
         .build();
   }
 
   private Behavior<Command> onRunPart(RunPart command) {
+    if (draining) {
+      return refuse(command, Failure.DRAINING, "this worker is leaving and takes no new part");
+    }
     RegisteredTask<?> task = registry.find(command.task()).orElse(null);
     if (task == null) {
       return refuse(command, Failure.UNKNOWN_TASK, "no task is named '" + command.task() + "'");
     }
-    if (!task.task().modes().contains(command.mode())) {
-      return refuse(
-          command,
-          Failure.UNSUPPORTED_MODE,
-          "task '" + task.name() + "' does not run in mode " + command.mode().wireName());
+    Lane lane;
+    try {
+      if (!task.task().modes().contains(command.mode())) {
+        return refuse(
+            command,
+            Failure.UNSUPPORTED_MODE,
+            "task '" + task.name() + "' does not run in mode " + command.mode().wireName());
+      }
+      lane = Lane.of(command.mode(), task.task());
+    } catch (RuntimeException e) {
+      // modes() and cpuBound() are the task's own code: a bug there fails the part, not the executor.
+      getContext().getLog().warn("Task '{}' failed to say how it runs", task.name(), e);
+      return refuse(command, Failure.TASK_FAILED, "task '" + task.name() + "' failed: " + e);
     }
-    Lane lane = Lane.of(command.mode(), task.task());
     boolean slotFree = running.get(lane) < settings.slots().get(lane);
     if (!slotFree && waiting.get(lane).size() >= settings.maxQueued()) {
       return refuse(command, Failure.OVERLOADED, "every " + lane + " slot is busy and the queue is full");
@@ -191,7 +213,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     if (run.lane == Lane.ASYNC) {
       // Started off this actor's own message handling, so a slow runAsync cannot stall the executor.
       CompletionStage<JsonNode> work =
-          CompletableFuture.supplyAsync(() -> startAsync(run.task, command.input()), pools.get(Lane.ASYNC))
+          CompletableFuture.supplyAsync(() -> startAsync(run, command.input()), pools.get(Lane.ASYNC))
               .thenCompose(stage -> stage);
       getContext()
           .pipeToSelf(work, (result, error) -> new Finished(runId, result, error, PartProtocol.NO_THREAD));
@@ -206,11 +228,29 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     }
   }
 
-  private static CompletionStage<JsonNode> startAsync(RegisteredTask<?> task, JsonNode input) {
+  private static CompletionStage<JsonNode> startAsync(Run run, JsonNode input) {
+    if (run.abandoned) {
+      return CompletableFuture.failedFuture(new CancellationException("answered before it started"));
+    }
+    CompletionStage<JsonNode> stage;
     try {
-      return task.runAsync(input);
+      stage = run.task.runAsync(input);
     } catch (InvalidInputException e) {
       throw new CompletionException(e);
+    }
+    run.asyncStage.set(stage);
+    if (run.abandoned) {
+      cancel(stage); // answered while it was starting
+    }
+    return stage;
+  }
+
+  /** Asks an async part's stage to stop; a stage that cannot be cancelled is left to itself. */
+  private static void cancel(CompletionStage<JsonNode> stage) {
+    try {
+      stage.toCompletableFuture().cancel(true);
+    } catch (UnsupportedOperationException e) {
+      // A stage of its own kind, with no way to cancel it: its slot is free all the same.
     }
   }
 
@@ -220,6 +260,9 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   }
 
   private Behavior<Command> onDrain(Drain command) {
+    // The routers may not have seen the executor leave their listing yet: what they still send is
+    // refused as DRAINING, which they send elsewhere without counting an attempt.
+    draining = true;
     drainWaiters.add(command.replyTo());
     answerDrainWaitersIfIdle();
     return this;
@@ -273,7 +316,8 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
 
   private Behavior<Command> onCancelPart(CancelPart cancel) {
     for (Run run : List.copyOf(runs.values())) {
-      if (run.command.partId().equals(cancel.partId())) {
+      if (run.command.partId().equals(cancel.partId())
+          && run.command.attempt() <= cancel.upToAttempt()) {
         stop(run, Failure.CANCELLED, "the part was cancelled");
       }
     }
@@ -294,8 +338,44 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     } else if (run.blocking != null) {
       // The slot stays taken until the thread really returns; interrupting asks it to hurry.
       run.blocking.interrupt();
+    } else if (run.lane == Lane.ASYNC) {
+      // An async part holds no thread, so its slot is free now, even if its stage never ends.
+      run.abandoned = true;
+      CompletionStage<JsonNode> stage = run.asyncStage.get();
+      if (stage != null) {
+        cancel(stage);
+      }
+      runs.remove(run.id);
+      running.merge(run.lane, -1, Integer::sum);
+      startNext(run.lane);
+      answerDrainWaitersIfIdle();
     }
     run.command.replyTo().tell(run.command.failed(node, failure, message));
+  }
+
+  /**
+   * This incarnation ends (a bug restarts the executor, or it stops): every part not answered yet
+   * is answered now, as no later incarnation knows of it. Running parts are asked to stop.
+   */
+  private Behavior<Command> dropAll(String why) {
+    for (Run run : runs.values()) {
+      if (run.blocking != null) {
+        run.blocking.interrupt();
+      }
+      run.abandoned = true;
+      CompletionStage<JsonNode> stage = run.asyncStage.get();
+      if (stage != null) {
+        cancel(stage);
+      }
+      if (!run.answered) {
+        run.answered = true;
+        run.command.replyTo().tell(run.command.failed(node, Failure.INTERNAL, why));
+      }
+    }
+    runs.clear();
+    drainWaiters.forEach(waiter -> waiter.tell(Drained.INSTANCE));
+    drainWaiters.clear();
+    return this;
   }
 
   private void startNext(Lane lane) {
