@@ -60,10 +60,24 @@ public final class PartProtocol {
   }
 
   /**
-   * Stop the part: one that waits for a slot never starts; a running {@code thread} or CPU part
-   * has its thread interrupted (the task stops where it allows). Answered {@link Failure#CANCELLED}.
+   * Stop the part's attempts up to {@code upToAttempt}: one that waits for a slot never starts; a
+   * running {@code thread} or CPU part has its thread interrupted (the task stops where it allows);
+   * an {@code async} part's stage is cancelled. Answered {@link Failure#CANCELLED}. A later attempt,
+   * sent to this executor after the one cancelled, is left alone.
    */
-  public record CancelPart(String partId) implements Executor.Command, CborSerializable {}
+  public record CancelPart(String partId, int upToAttempt) implements Executor.Command, CborSerializable {
+    public CancelPart {
+      Objects.requireNonNull(partId, "partId");
+      if (upToAttempt < 1) {
+        throw new IllegalArgumentException("upToAttempt must be positive");
+      }
+    }
+
+    /** Every attempt at the part: for work that never leaves its node, which has one attempt. */
+    public static CancelPart everyAttempt(String partId) {
+      return new CancelPart(partId, Integer.MAX_VALUE);
+    }
+  }
 
   /** The answer to {@link RunPart}. */
   public sealed interface PartOutcome extends CborSerializable {
@@ -109,7 +123,14 @@ public final class PartProtocol {
     /** No executor takes {@code process} work (answered by the router). */
     NO_WORKERS,
     /** Every attempt lost its worker (answered by the router). */
-    WORKER_LOST;
+    WORKER_LOST,
+    /**
+     * The executor is draining (its node leaves) and takes no new part: the router sends the part
+     * elsewhere and does not count the refusal as an attempt.
+     */
+    DRAINING,
+    /** A bug stopped the actor that held the part (it restarted without it). */
+    INTERNAL;
 
     /** The error code of the HTTP contract. */
     public String code() {

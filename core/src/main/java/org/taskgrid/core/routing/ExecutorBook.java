@@ -7,6 +7,7 @@ import akka.cluster.Member;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,11 @@ final class ExecutorBook {
     final ActorRef<Executor.Command> ref;
     final Address address;
     final Set<String> inFlight = new HashSet<>();
+    /**
+     * Parts taken from the executor while it was unreachable, with their attempt there: it may
+     * still run them, so they are cancelled when it is back.
+     */
+    final Map<String, Integer> abandoned = new HashMap<>();
     ExecutorState state = ExecutorState.ACTIVE;
     /** Until the executor says otherwise: one part at a time. */
     int capacity = 1;
@@ -50,8 +56,11 @@ final class ExecutorBook {
   /** An executor whose parts must go elsewhere, and why. */
   record Lost(Entry entry, String why) {}
 
-  /** What a new listing means: executors to watch and ask for their capacity, and lost ones. */
-  record ListingChanges(List<ActorRef<Executor.Command>> added, List<Lost> lost) {}
+  /**
+   * What a new listing means: executors to watch and ask for their capacity, lost ones, and ones
+   * that are reachable again.
+   */
+  record ListingChanges(List<ActorRef<Executor.Command>> added, List<Lost> lost, List<Entry> back) {}
 
   private final Cluster cluster;
   private final Logger log;
@@ -69,6 +78,7 @@ final class ExecutorBook {
     Set<ActorRef<Executor.Command>> listed = listing.getAllServiceInstances(Executor.SERVICE_KEY);
     List<ActorRef<Executor.Command>> added = new ArrayList<>();
     List<Lost> lost = new ArrayList<>();
+    List<Entry> back = new ArrayList<>();
     for (ActorRef<Executor.Command> ref : reachable) {
       Entry entry = entries.get(ref);
       if (entry == null) {
@@ -78,6 +88,7 @@ final class ExecutorBook {
         log.info("Executor on {} takes work", entry.address);
       } else if (entry.state == ExecutorState.UNREACHABLE) {
         entry.state = ExecutorState.ACTIVE;
+        back.add(entry);
       }
     }
     for (Entry entry : List.copyOf(entries.values())) {
@@ -97,7 +108,7 @@ final class ExecutorBook {
         lost.add(new Lost(entry, "is unreachable"));
       }
     }
-    return new ListingChanges(added, lost);
+    return new ListingChanges(added, lost, back);
   }
 
   List<Lost> onUnreachable(Address address) {
@@ -111,12 +122,16 @@ final class ExecutorBook {
     return lost;
   }
 
-  void onReachable(Address address) {
+  /** The executors at the address that take work again. */
+  List<Entry> onReachable(Address address) {
+    List<Entry> back = new ArrayList<>();
     for (Entry entry : entriesAt(address)) {
       if (entry.state == ExecutorState.UNREACHABLE && reachable.contains(entry.ref)) {
         entry.state = ExecutorState.ACTIVE;
+        back.add(entry);
       }
     }
+    return back;
   }
 
   List<Lost> onRemoved(Address address) {
@@ -126,6 +141,22 @@ final class ExecutorBook {
       lost.add(new Lost(entry, "was removed from the cluster"));
     }
     return lost;
+  }
+
+  /**
+   * The node at the address leaves the cluster: its executors get no new part, even one that stays
+   * listed until the node is removed (a gateway that is its own worker does not deregister).
+   */
+  void onLeaving(Address address) {
+    entriesAt(address).forEach(this::onDraining);
+  }
+
+  /** The executor said it drains: no new part until it leaves the listing (it will). */
+  void onDraining(Entry entry) {
+    if (entry.state == ExecutorState.ACTIVE) {
+      log.info("Executor on {} is draining", entry.address);
+      entry.state = ExecutorState.DRAINING;
+    }
   }
 
   Optional<Lost> onStopped(ActorRef<?> ref) {

@@ -3,6 +3,8 @@ package org.taskgrid.core.routing;
 import akka.actor.Address;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.PreRestart;
 import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
@@ -100,6 +102,9 @@ public final class Router extends AbstractBehavior<Router.Command> {
 
   private record MemberRemoved(ClusterEvent.MemberRemoved event) implements Command {}
 
+  /** A member left or exits: its executor finishes what it has and gets nothing new. */
+  private record MemberLeaving(ClusterEvent.MemberEvent event) implements Command {}
+
   private record CapacityReported(Executor.Capacity capacity) implements Command {}
 
   private record OutcomeReceived(PartOutcome outcome) implements Command {}
@@ -111,6 +116,8 @@ public final class Router extends AbstractBehavior<Router.Command> {
     final Submit submit;
     final long deadlineNanos;
     int attempt;
+    /** Attempts that a draining executor refused: they ran nowhere and do not count. */
+    int refused;
     ExecutorBook.Entry target;
 
     Part(Submit submit, long deadlineNanos) {
@@ -168,6 +175,19 @@ public final class Router extends AbstractBehavior<Router.Command> {
             Subscribe.create(
                 context.messageAdapter(ClusterEvent.MemberRemoved.class, MemberRemoved::new),
                 ClusterEvent.MemberRemoved.class));
+    // One adapter per event class: an adapter of MemberEvent would take MemberRemoved as well.
+    cluster
+        .subscriptions()
+        .tell(
+            Subscribe.create(
+                context.messageAdapter(ClusterEvent.MemberLeft.class, MemberLeaving::new),
+                ClusterEvent.MemberLeft.class));
+    cluster
+        .subscriptions()
+        .tell(
+            Subscribe.create(
+                context.messageAdapter(ClusterEvent.MemberExited.class, MemberLeaving::new),
+                ClusterEvent.MemberExited.class));
   }
 
   @Override
@@ -179,10 +199,13 @@ public final class Router extends AbstractBehavior<Router.Command> {
         .onMessage(ListingChanged.class, this::onListing)
         .onMessage(ReachabilityChanged.class, this::onReachability)
         .onMessage(MemberRemoved.class, this::onMemberRemoved)
+        .onMessage(MemberLeaving.class, this::onMemberLeaving)
         .onMessage(CapacityReported.class, this::onCapacity)
         .onMessage(Cancel.class, this::onCancel)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onSignal(Terminated.class, this::onTerminated)
+        .onSignal(PreRestart.class, signal -> dropAll("the router restarted after a bug"))
+        .onSignal(PostStop.class, signal -> dropAll("the router stopped"))
         .build();
   }
 
@@ -226,6 +249,10 @@ public final class Router extends AbstractBehavior<Router.Command> {
           .debug("Dropping a late answer of part {} attempt {}", outcome.partId(), outcome.attempt());
       return this;
     }
+    if (outcome instanceof PartFailed refusal && refusal.failure() == Failure.DRAINING && part.target != null) {
+      redirect(part);
+      return this;
+    }
     if (part.target != null) {
       part.target.completed++;
     }
@@ -238,6 +265,10 @@ public final class Router extends AbstractBehavior<Router.Command> {
   private Behavior<Command> onDeadline(DeadlinePassed deadline) {
     Part part = parts.get(deadline.partId());
     if (part != null) {
+      if (part.target != null) {
+        // Its executor answers a timeout of its own by now; should that be lost, the slot is not.
+        part.target.ref.tell(new CancelPart(part.submit.partId(), part.attempt));
+      }
       pending.remove(part);
       finish(part);
       part.submit
@@ -258,11 +289,11 @@ public final class Router extends AbstractBehavior<Router.Command> {
     Part part = parts.get(cancel.partId());
     if (part == null) {
       // Not a process part in flight: if it is anywhere, it is on this node.
-      localExecutor.tell(new CancelPart(cancel.partId()));
+      localExecutor.tell(CancelPart.everyAttempt(cancel.partId()));
       return this;
     }
     if (part.target != null) {
-      part.target.ref.tell(new CancelPart(cancel.partId()));
+      part.target.ref.tell(new CancelPart(cancel.partId(), part.attempt));
     }
     pending.remove(part);
     finish(part);
@@ -281,6 +312,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
       added.tell(new Executor.GetCapacity(capacityAdapter));
     }
     changes.lost().forEach(this::lose);
+    changes.back().forEach(this::cancelAbandoned);
     dispatchPending();
     return this;
   }
@@ -290,7 +322,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
     if (changed.event() instanceof ClusterEvent.UnreachableMember) {
       book.onUnreachable(address).forEach(this::lose);
     } else {
-      book.onReachable(address);
+      book.onReachable(address).forEach(this::cancelAbandoned);
     }
     dispatchPending();
     return this;
@@ -299,6 +331,11 @@ public final class Router extends AbstractBehavior<Router.Command> {
   private Behavior<Command> onMemberRemoved(MemberRemoved removed) {
     book.onRemoved(removed.event().member().address()).forEach(this::lose);
     dispatchPending();
+    return this;
+  }
+
+  private Behavior<Command> onMemberLeaving(MemberLeaving leaving) {
+    book.onLeaving(leaving.event().member().address());
     return this;
   }
 
@@ -344,6 +381,41 @@ public final class Router extends AbstractBehavior<Router.Command> {
     }
   }
 
+  /**
+   * A draining executor refused the part (its node leaves, and this router had not heard yet): it
+   * gets no new part from now on, and the part goes elsewhere, the refusal not counted.
+   */
+  private void redirect(Part part) {
+    ExecutorBook.Entry target = part.target;
+    book.onDraining(target);
+    target.inFlight.remove(part.submit.partId());
+    part.target = null;
+    part.refused++;
+    if (!book.anyActive()) {
+      finish(part);
+      part.submit.replyTo().tell(failure(part.submit, part.attempt, Failure.NO_WORKERS, "no worker is up to run process work"));
+    } else if (!dispatch(part)) {
+      pending.addFirst(part);
+    }
+    dispatchPending();
+  }
+
+  /**
+   * This incarnation ends (a bug restarts the router, or it stops): its parts are answered now, as
+   * no later incarnation knows of them, and their executors are told to stop them.
+   */
+  private Behavior<Command> dropAll(String why) {
+    for (Part part : parts.values()) {
+      if (part.target != null) {
+        part.target.ref.tell(new CancelPart(part.submit.partId(), part.attempt));
+      }
+      part.submit.replyTo().tell(failure(part.submit, part.attempt, Failure.INTERNAL, why));
+    }
+    parts.clear();
+    pending.clear();
+    return this;
+  }
+
   /** The executor's parts go elsewhere, or fail once they have used up their attempts. */
   private void lose(ExecutorBook.Lost lost) {
     ExecutorBook.Entry target = lost.entry();
@@ -356,14 +428,20 @@ public final class Router extends AbstractBehavior<Router.Command> {
         .getLog()
         .warn("Executor on {} {}: {} parts go elsewhere", target.address, why, target.inFlight.size());
     boolean anyActive = book.anyActive();
+    boolean mayComeBack = target.state == ExecutorState.UNREACHABLE;
     for (String partId : List.copyOf(target.inFlight)) {
       Part part = parts.get(partId);
       target.inFlight.remove(partId);
       if (part == null) {
         continue;
       }
+      if (mayComeBack) {
+        // It may still run the part: cancelled now (should this reach it) and when it is back.
+        target.abandoned.put(partId, part.attempt);
+        target.ref.tell(new CancelPart(partId, part.attempt));
+      }
       part.target = null;
-      if (part.attempt >= settings.maxAttempts() || !anyActive) {
+      if (part.attempt - part.refused >= settings.maxAttempts() || !anyActive) {
         finish(part);
         part.submit
             .replyTo()
@@ -377,6 +455,20 @@ public final class Router extends AbstractBehavior<Router.Command> {
       } else if (!dispatch(part)) {
         pending.addFirst(part);
       }
+    }
+  }
+
+  /**
+   * An executor that is reachable again may still run parts that went elsewhere while it was not:
+   * they would hold its slots, uncounted here, until their timeouts. Cancel them.
+   */
+  private void cancelAbandoned(ExecutorBook.Entry entry) {
+    if (!entry.abandoned.isEmpty()) {
+      getContext()
+          .getLog()
+          .info("Executor on {} is back: cancelling {} parts that went elsewhere", entry.address, entry.abandoned.size());
+      entry.abandoned.forEach((partId, attempt) -> entry.ref.tell(new CancelPart(partId, attempt)));
+      entry.abandoned.clear();
     }
   }
 

@@ -122,6 +122,11 @@ class ProtocolSerializationTest {
   }
 
   @Test
+  void cancelPartWithItsAttempt() {
+    assertEquals(3, roundTrip(new PartProtocol.CancelPart("job-1/7", 3)).upToAttempt());
+  }
+
+  @Test
   void theSystemUnderTestDoesNotTakeTheClusterPort() {
     // ActorTestKit.create(name) reads application-test.conf, which includes the test
     // application.conf: loopback and port 0 if remoting is on, never a node's fixed 25520.

@@ -203,6 +203,40 @@ class RouterFailoverTest {
     assertEquals(1, executorOn(status(gateway, router), survivor).completed());
   }
 
+  @Test
+  void aWorkerThatComesBackIsToldToStopThePartsThatWentElsewhere() {
+    Node gateway = cluster.gateway(TestCluster.CUTTABLE);
+    Node blip = cluster.worker(false, TestCluster.CUTTABLE);
+    Node steady = cluster.worker(false, TestCluster.CUTTABLE);
+    cluster.awaitAllUp();
+    ActorRef<Router.Command> router = startRouter(gateway);
+    TestProbe<PartOutcome> client = TestProbe.create(gateway.system);
+
+    // On the node that will be cut off, an executor that the test plays: it never answers.
+    TestProbe<Executor.Command> played = TestProbe.create(blip.system);
+    blip.system.receptionist().tell(Receptionist.register(Executor.SERVICE_KEY, played.ref()));
+    awaitStatus(
+        gateway, router, STATUS_WAIT, "the played executor",
+        status -> executorOn(status, blip) != null);
+    router.tell(sleep("moved", 1_000, 20_000, client.ref()));
+    played.expectMessageClass(Executor.GetCapacity.class, Duration.ofSeconds(5));
+    assertEquals(1, played.expectMessageClass(PartProtocol.RunPart.class, Duration.ofSeconds(5)).attempt());
+
+    startExecutor(steady);
+    awaitStatus(gateway, router, STATUS_WAIT, "the steady worker", s -> takesWork(s, steady));
+    TestCluster.cutOff(gateway, blip, true);
+    // The part goes to the other worker, which runs it.
+    assertSucceededOn(steady, 2, receiveOnce(client, 1, Duration.ofSeconds(15)).get("moved"));
+
+    TestCluster.cutOff(gateway, blip, false);
+    // Back, the played executor would still run attempt 1, uncounted by the router: it is stopped.
+    PartProtocol.CancelPart cancel =
+        played.expectMessageClass(PartProtocol.CancelPart.class, Duration.ofSeconds(15));
+    assertEquals("moved", cancel.partId());
+    assertEquals(1, cancel.upToAttempt());
+    client.expectNoMessage(NO_MORE);
+  }
+
   private static void assertSucceededOn(Node node, int attempt, PartOutcome outcome) {
     assertInstanceOf(PartSucceeded.class, outcome, () -> String.valueOf(outcome));
     assertEquals(node.name(), outcome.node(), outcome::toString);

@@ -109,6 +109,60 @@ final class TestCluster implements AutoCloseable {
     return start("worker", crashable, "");
   }
 
+  /** A worker node with config of its own on top (HOCON). */
+  Node worker(boolean crashable, String extraConfig) {
+    return start("worker", crashable, extraConfig);
+  }
+
+  /**
+   * Config that lets {@link #cutOff} cut a node off the network (Artery's test mode), and keeps the
+   * Split Brain Resolver from downing anyone for a while, so that the node can come back.
+   */
+  static final String CUTTABLE =
+      """
+      akka.remote.artery.advanced.test-mode = on
+      akka.cluster.split-brain-resolver.stable-after = 30s
+      """;
+
+  /** Scala's Direction.Both, which javac cannot name (a case object nested in a trait's object). */
+  private static akka.remote.transport.ThrottlerTransportAdapter.Direction bothWays()
+      throws ReflectiveOperationException {
+    return (akka.remote.transport.ThrottlerTransportAdapter.Direction)
+        Class.forName("akka.remote.transport.ThrottlerTransportAdapter$Direction$Both$")
+            .getField("MODULE$")
+            .get(null);
+  }
+
+  /**
+   * Drops every message between the two nodes, both ways, or lets them through again: a network
+   * blip or a long GC pause as the others see it. Both nodes need {@link #CUTTABLE}.
+   */
+  @SuppressWarnings("deprecation")
+  static void cutOff(Node a, Node b, boolean cut) {
+    for (Node[] pair : new Node[][] {{a, b}, {b, a}}) {
+      akka.remote.transport.ThrottlerTransportAdapter.ThrottleMode mode =
+          cut
+              ? akka.remote.transport.ThrottlerTransportAdapter.Blackhole$.MODULE$
+              : akka.remote.transport.ThrottlerTransportAdapter.Unthrottled$.MODULE$;
+      try {
+        scala.concurrent.Await.result(
+            ((akka.remote.RemoteActorRefProvider)
+                    ((akka.actor.ExtendedActorSystem)
+                            akka.actor.typed.javadsl.Adapter.toClassic(pair[0].system))
+                        .provider())
+                .transport()
+                .managementCommand(
+                    new akka.remote.transport.ThrottlerTransportAdapter.SetThrottle(
+                        pair[1].address,
+                        bothWays(),
+                        mode)),
+            scala.concurrent.duration.Duration.create(5, TimeUnit.SECONDS));
+      } catch (Exception e) {
+        fail("cannot " + (cut ? "cut" : "restore") + " the link " + pair[0].name() + " -> " + pair[1].name(), e);
+      }
+    }
+  }
+
   private Node start(String role, boolean crashable, String extraConfig) {
     Config overrides =
         ConfigFactory.parseString(

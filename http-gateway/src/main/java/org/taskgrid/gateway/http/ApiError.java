@@ -30,6 +30,10 @@ final class ApiError extends RuntimeException {
       case OVERLOADED -> overloaded(failed.message());
       case NO_WORKERS -> noWorkers(failed.message());
       case WORKER_LOST -> workerLost(failed.message());
+      // Only when no other executor took the part: as if none were up.
+      case DRAINING -> noWorkers(failed.message());
+      case INTERNAL ->
+          new ApiError(StatusCodes.INTERNAL_SERVER_ERROR, "internal", failed.message(), null);
     };
   }
 
