@@ -263,6 +263,40 @@ class ExecutorTest {
   }
 
   @Test
+  void anExecutorThatRestartsAfterABugAnswersThePartsItHeld() {
+    // Supervised as a worker and the gateway supervise it.
+    ActorRef<Executor.Command> supervised =
+        testKit.spawn(
+            akka.actor.typed.javadsl.Behaviors.supervise(
+                    Executor.create(
+                        registry, ExecutorSettings.fromConfig(testKit.system().settings().config()), NODE))
+                .onFailure(akka.actor.typed.SupervisorStrategy.restart()));
+    supervised.tell(new RunPart("held", "sleep", json("{'millis': 60000}"), Mode.THREAD, 60_000, 1, probe.ref()));
+    supervised.tell(new RunPart("waits", "hang", json("{}"), Mode.ASYNC, 60_000, 1, probe.ref()));
+    // A capacity question with nowhere to answer is a bug: the executor throws and restarts.
+    supervised.tell(new Executor.GetCapacity(null));
+
+    Set<String> answered = new TreeSet<>();
+    for (PartOutcome outcome : probe.receiveSeveralMessages(2, ANSWER)) {
+      assertTrue(outcome instanceof PartFailed failed && failed.failure() == Failure.INTERNAL, outcome::toString);
+      answered.add(outcome.partId());
+    }
+    assertEquals(Set.of("held", "waits"), answered);
+    // The new incarnation works.
+    supervised.tell(new RunPart("after", "echo", json("{}"), Mode.ASYNC, TIMEOUT, 1, probe.ref()));
+    PartOutcome after = probe.expectMessageClass(PartOutcome.class, ANSWER);
+    assertTrue(after instanceof PartSucceeded, after::toString);
+  }
+
+  @Test
+  void aTaskWhoseOwnDescriptionThrowsFailsThePartNotTheExecutor() {
+    run("buggy", "buggy", "{}", Mode.PROCESS, 1);
+    expectFailed("buggy", 1, Failure.TASK_FAILED);
+    run("ok", "echo", "{'still': 'alive'}", Mode.ASYNC, 1);
+    assertJsonEquals("{'still': 'alive'}", expectSucceeded("ok", 1).result());
+  }
+
+  @Test
   void aTimedOutAsyncPartIsAnsweredOnceAsTimeout() {
     executor.tell(
         new RunPart("slow", "sleep", json("{'millis': 800}"), Mode.ASYNC, 100, 7, probe.ref()));

@@ -237,6 +237,77 @@ class RouterFailoverTest {
     client.expectNoMessage(NO_MORE);
   }
 
+  /** A played executor on the node, listed, that the router sends work to; its first part. */
+  private static PartProtocol.RunPart firstPartOnPlayed(
+      Node gateway, ActorRef<Router.Command> router, Node node, TestProbe<Executor.Command> played,
+      Router.Submit submit) {
+    node.system.receptionist().tell(Receptionist.register(Executor.SERVICE_KEY, played.ref()));
+    awaitStatus(
+        gateway, router, STATUS_WAIT, "the played executor",
+        status -> executorOn(status, node) != null);
+    router.tell(submit);
+    played.expectMessageClass(Executor.GetCapacity.class, Duration.ofSeconds(5));
+    return played.expectMessageClass(PartProtocol.RunPart.class, Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aPartThatADrainingExecutorRefusesGoesElsewhereWithoutCostingAnAttempt() {
+    // One attempt only: had the refusal counted, the part could not go elsewhere.
+    Node gateway = cluster.gateway("taskgrid.router.max-attempts = 1");
+    Node leaving = cluster.worker(false);
+    Node other = cluster.worker(false);
+    cluster.awaitAllUp();
+    ActorRef<Router.Command> router = startRouter(gateway);
+    TestProbe<PartOutcome> client = TestProbe.create(gateway.system);
+    TestProbe<Executor.Command> played = TestProbe.create(leaving.system);
+    PartProtocol.RunPart first =
+        firstPartOnPlayed(gateway, router, leaving, played, sleep("refused", 10, 20_000, client.ref()));
+    startExecutor(other);
+    awaitStatus(gateway, router, STATUS_WAIT, "the other worker", s -> takesWork(s, other));
+
+    // Its node leaves, and the router has not heard yet: the executor refuses as it drains.
+    first.replyTo().tell(first.failed(leaving.name(), Failure.DRAINING, "leaving"));
+
+    assertSucceededOn(other, 2, receiveOnce(client, 1, Duration.ofSeconds(10)).get("refused"));
+    assertTrue(
+        TestCluster.isIn(status(gateway, router), leaving, ExecutorState.DRAINING),
+        "the refusing executor gets no new part");
+    client.expectNoMessage(NO_MORE);
+  }
+
+  @Test
+  void aRouterThatRestartsAfterABugAnswersThePartsItHeld() {
+    Node gateway = cluster.gateway("");
+    Node worker = cluster.worker(false);
+    cluster.awaitAllUp();
+    ActorRef<Executor.Command> local =
+        gateway.testKit.spawn(
+            Executor.create(
+                org.taskgrid.core.task.TaskRegistry.load(gateway.system),
+                org.taskgrid.core.execution.ExecutorSettings.fromConfig(gateway.config()),
+                gateway.name()));
+    // Supervised as the gateway supervises it.
+    ActorRef<Router.Command> router =
+        gateway.testKit.spawn(
+            akka.actor.typed.javadsl.Behaviors.supervise(
+                    Router.create(RouterSettings.fromConfig(gateway.config()), local))
+                .onFailure(akka.actor.typed.SupervisorStrategy.restart()));
+    TestProbe<PartOutcome> client = TestProbe.create(gateway.system);
+    TestProbe<Executor.Command> played = TestProbe.create(worker.system);
+    PartProtocol.RunPart first =
+        firstPartOnPlayed(gateway, router, worker, played, sleep("held", 10, 60_000, client.ref()));
+
+    // A cancel with no part id is a bug: the router throws, and restarts without its parts.
+    router.tell(new Router.Cancel(null));
+
+    PartFailed failed = client.expectMessageClass(PartFailed.class, Duration.ofSeconds(5));
+    assertEquals("held", failed.partId());
+    assertEquals(Failure.INTERNAL, failed.failure(), failed::toString);
+    PartProtocol.CancelPart cancel =
+        played.expectMessageClass(PartProtocol.CancelPart.class, Duration.ofSeconds(5));
+    assertEquals(first.attempt(), cancel.upToAttempt());
+  }
+
   private static void assertSucceededOn(Node node, int attempt, PartOutcome outcome) {
     assertInstanceOf(PartSucceeded.class, outcome, () -> String.valueOf(outcome));
     assertEquals(node.name(), outcome.node(), outcome::toString);
