@@ -1,11 +1,13 @@
 package org.taskgrid.gateway;
 
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.ServerBinding;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.taskgrid.core.NodeConfig;
 import org.taskgrid.core.ShutdownSignals;
@@ -43,6 +45,31 @@ public final class GatewayMain {
       exitCode = 1;
     }
     system.getWhenTerminated().toCompletableFuture().join();
+    if (exitCode == 0) {
+      exitCode = exitCodeFor(CoordinatedShutdown.get(system).getShutdownReason());
+    }
     System.exit(exitCode);
+  }
+
+  /**
+   * 0 when the gateway was told to stop (a signal, a leave); 255 when the cluster downed it or it
+   * could not join, as a worker exits then (Akka's reason-overrides): a supervisor that restarts on
+   * failure restarts it. Anything else unexpected is 1.
+   */
+  static int exitCodeFor(Optional<CoordinatedShutdown.Reason> reason) {
+    if (reason.isEmpty()) {
+      return 0;
+    }
+    CoordinatedShutdown.Reason why = reason.get();
+    if (why instanceof ShutdownSignals.SignalReceived
+        || why instanceof CoordinatedShutdown.ClusterLeavingReason$
+        || why instanceof CoordinatedShutdown.ActorSystemTerminateReason$) {
+      return 0;
+    }
+    if (why instanceof CoordinatedShutdown.ClusterDowningReason$
+        || why instanceof CoordinatedShutdown.ClusterJoinUnsuccessfulReason$) {
+      return 255;
+    }
+    return 1;
   }
 }

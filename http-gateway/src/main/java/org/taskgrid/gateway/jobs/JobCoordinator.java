@@ -2,6 +2,7 @@ package org.taskgrid.gateway.jobs;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -78,7 +79,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
             return Behaviors.stopped();
           }
           String createdAt = Instant.now().toString();
-          manager.tell(new JobManager.JobAccepted(JobView.accepted(id, spec, createdAt), self));
+          manager.tell(new JobManager.JobAccepted(JobView.accepted(id, spec, createdAt), self, slots.get()));
           replyTo.tell(Optional.of(id));
           return Behaviors.withTimers(
               timers ->
@@ -149,6 +150,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
         .onMessageEquals(Tick.PUBLISH, this::onPublish)
         .onMessageEquals(Tick.REFRESH_WINDOW, () -> { refreshWindow(); return this; })
         .onMessageEquals(Cancel.INSTANCE, this::onCancel)
+        .onSignal(PostStop.class, signal -> onStopped())
         .build();
   }
 
@@ -217,6 +219,17 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
   private Behavior<Command> onCancel() {
     cancelInFlight();
     return finish(JobState.CANCELLED);
+  }
+
+  /**
+   * However the coordinator ends, also by a bug: its parts stop and its slots go back. (After
+   * {@link #finish} there is nothing left to do; the manager fails a job whose coordinator stopped
+   * without finishing it.)
+   */
+  private Behavior<Command> onStopped() {
+    cancelInFlight();
+    slots.close();
+    return this;
   }
 
   private void cancelInFlight() {

@@ -2,6 +2,8 @@ package org.taskgrid.gateway.jobs;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.PreRestart;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -64,8 +66,12 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     TOO_MANY
   }
 
-  /** From a coordinator: admission control admitted its job, which runs from now on. */
-  public record JobAccepted(JobView view, ActorRef<JobCoordinator.Command> coordinator)
+  /**
+   * From a coordinator: admission control admitted its job, which runs from now on, with these
+   * slots (given back here should the coordinator stop without finishing the job).
+   */
+  public record JobAccepted(
+      JobView view, ActorRef<JobCoordinator.Command> coordinator, Admission.JobSlots slots)
       implements Command {}
 
   /** From a coordinator: its job made progress. */
@@ -75,6 +81,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   public record JobFinished(JobView view) implements Command {}
 
   private record FollowerStopped(String id, ActorRef<JobView> follower) implements Command {}
+
+  private record CoordinatorStopped(String id) implements Command {}
 
   private enum Prune implements Command {
     INSTANCE
@@ -94,6 +102,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** Every job known, in the order they were created. */
   private final Map<String, JobView> views = new LinkedHashMap<>();
   private final Map<String, ActorRef<JobCoordinator.Command>> running = new HashMap<>();
+  private final Map<String, Admission.JobSlots> slotsOfRunning = new HashMap<>();
   private final Map<String, Set<ActorRef<JobView>>> followers = new HashMap<>();
   /** Finished jobs, in the order they finished, with when and what their result holds. */
   private final Deque<Retained> finished = new ArrayDeque<>();
@@ -135,6 +144,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(JobProgressed.class, progressed -> onView(progressed.view()))
         .onMessage(JobFinished.class, this::onFinished)
         .onMessage(FollowerStopped.class, this::onFollowerStopped)
+        .onMessage(CoordinatorStopped.class, this::onCoordinatorStopped)
+        .onSignal(PreRestart.class, signal -> failRunning("the gateway's job manager restarted after a bug"))
+        .onSignal(PostStop.class, signal -> failRunning("the gateway stopped"))
         .onMessageEquals(Prune.INSTANCE, this::onPrune)
         .build();
   }
@@ -153,7 +165,39 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     // Told before the caller hears the id, so that the job is known by the time it asks.
     running.put(accepted.view().id(), accepted.coordinator());
     metrics.running(running.size());
+    slotsOfRunning.put(accepted.view().id(), accepted.slots());
     views.put(accepted.view().id(), accepted.view());
+    // Its JobFinished comes before this, from a coordinator that ends normally.
+    getContext().watchWith(accepted.coordinator(), new CoordinatorStopped(accepted.view().id()));
+    return this;
+  }
+
+  /** A coordinator stopped without finishing its job (a bug): the job fails, its slots go back. */
+  private Behavior<Command> onCoordinatorStopped(CoordinatorStopped stopped) {
+    if (running.containsKey(stopped.id())) {
+      getContext().getLog().error("The coordinator of job {} stopped before the job ended", stopped.id());
+      slotsOfRunning.get(stopped.id()).close();
+      JobView last = views.get(stopped.id());
+      onFinished(
+          new JobFinished(
+              last.failedWith(
+                  "internal", "the job's coordinator stopped after a bug; see the gateway's log",
+                  Instant.now().toString())));
+    }
+    return this;
+  }
+
+  /**
+   * This incarnation ends (a bug restarts the manager, or the gateway stops): its coordinators are
+   * stopped with it (and give their slots back), so their jobs fail, and followers hear so.
+   */
+  private Behavior<Command> failRunning(String why) {
+    String now = Instant.now().toString();
+    for (String id : List.copyOf(running.keySet())) {
+      slotsOfRunning.get(id).close();
+      JobView view = views.get(id).failedWith("internal", why, now);
+      followers.getOrDefault(id, Set.of()).forEach(follower -> follower.tell(view));
+    }
     return this;
   }
 
@@ -214,6 +258,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     running.remove(view.id());
     metrics.running(running.size());
     metrics.finished(view.state());
+    slotsOfRunning.remove(view.id());
     onView(view);
     Set<ActorRef<JobView>> gone = followers.remove(view.id());
     if (gone != null) {

@@ -2,6 +2,7 @@ package org.taskgrid.gateway.jobs;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.List;
 
 /** The {@code taskgrid.jobs} section of the config, read once. */
 public record JobSettings(
@@ -26,6 +27,20 @@ public record JobSettings(
       throw new IllegalArgumentException(
           "taskgrid.jobs.max-result-size (" + maxResultSize + ") must not exceed max-retained-size ("
               + maxRetainedSize + "): a result that fits would be forgotten at once");
+    }
+  }
+
+  public JobSettings {
+    // A window of 0 would never dispatch a part; a zero interval would break the timers.
+    if (maxParts < 1 || maxInputs < 1 || maxWindow < 1 || maxRetained < 0) {
+      throw new IllegalArgumentException(
+          "taskgrid.jobs: max-parts, max-inputs and max-window must be >= 1, max-retained >= 0");
+    }
+    for (Duration duration :
+        List.of(partTimeout, retention, progressInterval, windowRefreshInterval, pruneInterval, eventsKeepAlive)) {
+      if (duration.isNegative() || duration.isZero()) {
+        throw new IllegalArgumentException("taskgrid.jobs: every duration must be positive, not " + duration);
+      }
     }
   }
 

@@ -44,6 +44,18 @@ public record JobView(
     return state.finished();
   }
 
+  /**
+   * The job failed as a whole, not by a part: its last known progress, with why.
+   *
+   * @param code an error code of the HTTP contract
+   */
+  public JobView failedWith(String code, String message, String finishedAt) {
+    List<PartError> all = new java.util.ArrayList<>(errors);
+    all.add(new PartError(-1, code, message));
+    return new JobView(
+        id, task, mode, JobState.FAILED, parts, done, failed, retried, null, all, createdAt, finishedAt);
+  }
+
   /** The same without result and errors, for listings. */
   public JobView summary() {
     return new JobView(

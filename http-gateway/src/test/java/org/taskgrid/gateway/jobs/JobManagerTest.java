@@ -1,0 +1,102 @@
+package org.taskgrid.gateway.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.taskgrid.core.execution.PartProtocol;
+import org.taskgrid.core.routing.Router;
+import org.taskgrid.core.task.Mode;
+import org.taskgrid.core.task.TaskRegistry;
+import org.taskgrid.gateway.admission.Admission;
+
+/**
+ * The job manager when a job's coordinator dies of a bug: the job fails, its followers hear so, its
+ * parts are cancelled and its admission slots go back. The router is a probe that the test plays.
+ */
+class JobManagerTest {
+  private static final Duration PROMPTLY = Duration.ofSeconds(5);
+  private static final ActorTestKit testKit = ActorTestKit.create("JobManagerTest");
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void aJobWhoseCoordinatorDiesFailsAndGivesEverythingBack() {
+    Admission admission = new Admission(4, 4);
+    TestProbe<Router.Command> router = testKit.createTestProbe();
+    JobSettings settings = JobSettings.fromConfig(testKit.system().settings().config());
+    ActorRef<JobManager.Command> manager =
+        testKit.spawn(JobManager.create(router.ref(), admission, settings));
+    JobSpec spec =
+        new JobSpec(
+            TaskRegistry.load(testKit.system()).find("echo").orElseThrow(),
+            Mode.THREAD,
+            List.of(JsonNodeFactory.instance.textNode("a"), JsonNodeFactory.instance.textNode("b")),
+            false);
+    TestProbe<Optional<String>> started = testKit.createTestProbe();
+    manager.tell(new JobManager.StartJob(spec, started.ref()));
+    String id = started.receiveMessage(PROMPTLY).orElseThrow();
+    Router.Submit first = router.expectMessageClass(Router.Submit.class, PROMPTLY);
+    Router.Submit second = router.expectMessageClass(Router.Submit.class, PROMPTLY);
+    assertEquals(2, admission.inFlight());
+    TestProbe<JobView> follower = testKit.createTestProbe();
+    TestProbe<JobManager.FollowAnswer> following = testKit.createTestProbe();
+    manager.tell(new JobManager.FollowJob(id, follower.ref(), following.ref()));
+    following.expectMessage(PROMPTLY, JobManager.FollowAnswer.FOLLOWING);
+    assertEquals(JobState.RUNNING, follower.receiveMessage(PROMPTLY).state());
+
+    // An answer with no failure in it is a bug the coordinator does not survive.
+    first.replyTo().tell(new PartProtocol.PartFailed(first.partId(), 1, "n", null, "broken", null));
+
+    Router.Cancel cancel = router.expectMessageClass(Router.Cancel.class, PROMPTLY);
+    assertEquals(second.partId(), cancel.partId());
+    JobView last = follower.receiveMessage(PROMPTLY);
+    assertEquals(JobState.FAILED, last.state());
+    assertTrue(
+        last.errors().stream().anyMatch(error -> error.code().equals("internal")), last::toString);
+    TestProbe<Optional<JobView>> query = testKit.createTestProbe();
+    manager.tell(new JobManager.GetJob(id, query.ref()));
+    assertEquals(JobState.FAILED, query.receiveMessage(PROMPTLY).orElseThrow().state());
+    awaitNoSlotsHeld(admission);
+  }
+
+  @Test
+  void settingsThatWouldStallJobsAreRefused() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            JobSettings.fromConfig(
+                ConfigFactory.parseString("taskgrid.jobs.max-window = 0")
+                    .withFallback(testKit.system().settings().config())));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            JobSettings.fromConfig(
+                ConfigFactory.parseString("taskgrid.jobs.progress-interval = 0s")
+                    .withFallback(testKit.system().settings().config())));
+  }
+
+  private static void awaitNoSlotsHeld(Admission admission) {
+    long deadline = System.nanoTime() + PROMPTLY.toNanos();
+    while (admission.inFlight() != 0) {
+      if (System.nanoTime() > deadline) {
+        fail("admission still has " + admission.inFlight() + " slots in flight");
+      }
+      Thread.onSpinWait();
+    }
+  }
+}
