@@ -11,7 +11,9 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.ServiceKey;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -58,8 +60,17 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   /** Tell how many process parts this executor runs at once; answered with {@link Capacity}. */
   public record GetCapacity(ActorRef<Capacity> replyTo) implements Command, CborSerializable {}
 
-  /** What {@link GetCapacity} answers: the slots of the lanes that process work runs on. */
-  public record Capacity(ActorRef<Command> executor, int slots) implements CborSerializable {}
+  /**
+   * What {@link GetCapacity} answers: the slots of the lanes that process work runs on, each lane
+   * apart (a CPU-bound part can use only the CPU slots).
+   */
+  public record Capacity(ActorRef<Command> executor, int blockingSlots, int cpuSlots)
+      implements CborSerializable {
+    /** Every process slot, of both lanes. */
+    public int slots() {
+      return blockingSlots + cpuSlots;
+    }
+  }
 
   /**
    * Answer {@link Drained} once no part runs or waits here: a worker that leaves gracefully
@@ -90,6 +101,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     /** Set once an async part was answered otherwise: its stage need not start, or is cancelled. */
     volatile boolean abandoned;
     long startNanos;
+    boolean started;
     boolean answered;
 
     Run(long id, RunPart command, RegisteredTask<?> task, Lane lane) {
@@ -107,6 +119,8 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
             Behaviors.withTimers(
                 timers -> new Executor(context, timers, registry, settings, node)));
   }
+
+  private static final CBORMapper CBOR = new CBORMapper();
 
   private final TimerScheduler<Command> timers;
   private final TaskRegistry registry;
@@ -209,19 +223,26 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     long runId = run.id;
     running.merge(run.lane, 1, Integer::sum);
     run.startNanos = System.nanoTime();
+    run.started = true;
+    if (run.command.timeoutFromStart()) {
+      // Its wait for a slot is over; its own time starts now (same key: replaces the wait's timer).
+      timers.startSingleTimer(
+          run.id, new Expired(run.id), Duration.ofMillis(run.command.timeoutMillis()));
+    }
     RunPart command = run.command;
     if (run.lane == Lane.ASYNC) {
       // Started off this actor's own message handling, so a slow runAsync cannot stall the executor.
       CompletionStage<JsonNode> work =
           CompletableFuture.supplyAsync(() -> startAsync(run, command.input()), pools.get(Lane.ASYNC))
-              .thenCompose(stage -> stage);
+              .thenCompose(stage -> stage)
+              .thenApply(result -> fitting(result, command));
       getContext()
           .pipeToSelf(work, (result, error) -> new Finished(runId, result, error, PartProtocol.NO_THREAD));
     } else {
       ActorRef<Command> self = getContext().getSelf();
       run.blocking =
           new BlockingRun(
-              () -> run.task.run(command.input()),
+              () -> fitting(run.task.run(command.input()), command),
               (result, error) ->
                   self.tell(new Finished(runId, result, error, Thread.currentThread().getName())));
       pools.get(run.lane).execute(run.blocking);
@@ -254,8 +275,34 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     }
   }
 
+  /**
+   * The result, or a failure when it is too large to reach the node that asked for it (Artery would
+   * drop it, and the caller would wait out its timeout). Measured on the thread that made it.
+   */
+  private JsonNode fitting(JsonNode result, RunPart command) {
+    if (result == null || !command.replyTo().path().address().hasGlobalScope()) {
+      return result; // answered within this JVM: no frame to fit in
+    }
+    long bytes;
+    try {
+      bytes = CBOR.writeValueAsBytes(result).length;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the result cannot be encoded as CBOR: " + e.getMessage(), e);
+    }
+    if (bytes > settings.maxRemoteResultBytes()) {
+      throw new IllegalStateException(
+          "the result is " + bytes + " bytes in CBOR, more than the "
+              + settings.maxRemoteResultBytes() + " a message between nodes may carry");
+    }
+    return result;
+  }
+
   private Behavior<Command> onGetCapacity(GetCapacity command) {
-    command.replyTo().tell(new Capacity(getContext().getSelf(), settings.processCapacity()));
+    command
+        .replyTo()
+        .tell(
+            new Capacity(
+                getContext().getSelf(), settings.slots().get(Lane.BLOCKING), settings.slots().get(Lane.CPU)));
     return this;
   }
 
@@ -308,8 +355,11 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       stop(
           run,
           Failure.TIMEOUT,
-          "task '" + run.command.task() + "' did not finish within "
-              + run.command.timeoutMillis() + " ms");
+          run.started || !run.command.timeoutFromStart()
+              ? "task '" + run.command.task() + "' did not finish within "
+                  + run.command.timeoutMillis() + " ms"
+              : "task '" + run.command.task() + "' waited more than "
+                  + run.command.timeoutMillis() + " ms for a free " + run.lane + " slot");
     }
     return this;
   }

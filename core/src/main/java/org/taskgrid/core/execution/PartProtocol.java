@@ -28,6 +28,9 @@ public final class PartProtocol {
    * @param partId the caller's name for the part, echoed in the answer
    * @param attempt which attempt at the part this is, echoed in the answer
    * @param timeoutMillis the answer is a {@link Failure#TIMEOUT} when the part takes longer
+   * @param timeoutFromStart whether {@code timeoutMillis} counts from when the part starts
+   *     running (a job's part: it may wait for a slot up to as long again first), or from its
+   *     arrival (a call: its caller's clock runs already)
    */
   public record RunPart(
       String partId,
@@ -36,8 +39,17 @@ public final class PartProtocol {
       Mode mode,
       long timeoutMillis,
       int attempt,
-      ActorRef<PartOutcome> replyTo)
+      ActorRef<PartOutcome> replyTo,
+      boolean timeoutFromStart)
       implements Executor.Command, CborSerializable {
+
+    /** A part whose timeout counts from its arrival. */
+    public RunPart(
+        String partId, String task, JsonNode input, Mode mode, long timeoutMillis, int attempt,
+        ActorRef<PartOutcome> replyTo) {
+      this(partId, task, input, mode, timeoutMillis, attempt, replyTo, false);
+    }
+
     public RunPart {
       Objects.requireNonNull(partId, "partId");
       Objects.requireNonNull(task, "task");

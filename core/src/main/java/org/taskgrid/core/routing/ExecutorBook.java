@@ -41,6 +41,8 @@ final class ExecutorBook {
     ExecutorState state = ExecutorState.ACTIVE;
     /** Until the executor says otherwise: one part at a time. */
     int capacity = 1;
+    int blockingSlots;
+    int cpuSlots;
     long completed;
 
     private Entry(ActorRef<Executor.Command> ref, Address address) {
@@ -164,20 +166,25 @@ final class ExecutorBook {
   }
 
   /** Whether the executor is known; its capacity is then at least one. */
-  boolean onCapacity(ActorRef<Executor.Command> ref, int slots) {
+  boolean onCapacity(ActorRef<Executor.Command> ref, int blockingSlots, int cpuSlots) {
     Entry entry = entries.get(ref);
     if (entry != null) {
-      entry.capacity = Math.max(1, slots);
+      entry.capacity = Math.max(1, blockingSlots + cpuSlots);
+      entry.blockingSlots = blockingSlots;
+      entry.cpuSlots = cpuSlots;
     }
     return entry != null;
   }
 
-  /** The active executor with the least work in flight for its capacity; ties at random. */
-  Optional<Entry> pick() {
+  /**
+   * The active executor with the least work in flight for its capacity, but none of {@code
+   * excluded}; ties at random.
+   */
+  Optional<Entry> pick(Set<ActorRef<Executor.Command>> excluded) {
     List<Entry> best = new ArrayList<>();
     double bestLoad = Double.MAX_VALUE;
     for (Entry entry : entries.values()) {
-      if (!entry.hasRoom()) {
+      if (!entry.hasRoom() || excluded.contains(entry.ref)) {
         continue;
       }
       double load = (double) entry.inFlight.size() / entry.capacity;
@@ -194,6 +201,11 @@ final class ExecutorBook {
         : Optional.of(best.get(ThreadLocalRandom.current().nextInt(best.size())));
   }
 
+  boolean anyActiveExcept(Set<ActorRef<Executor.Command>> excluded) {
+    return entries.values().stream()
+        .anyMatch(entry -> entry.state == ExecutorState.ACTIVE && !excluded.contains(entry.ref));
+  }
+
   boolean anyActive() {
     return entries.values().stream().anyMatch(entry -> entry.state == ExecutorState.ACTIVE);
   }
@@ -203,8 +215,8 @@ final class ExecutorBook {
         .map(
             entry ->
                 new Router.ExecutorStatus(
-                    entry.address.toString(), entry.state, entry.capacity, entry.inFlight.size(),
-                    entry.completed))
+                    entry.address.toString(), entry.state, entry.capacity, entry.blockingSlots,
+                    entry.cpuSlots, entry.inFlight.size(), entry.completed))
         .toList();
   }
 

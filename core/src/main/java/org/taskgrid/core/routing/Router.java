@@ -20,10 +20,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.taskgrid.core.execution.Executor;
+import org.taskgrid.core.execution.Lane;
 import org.taskgrid.core.execution.PartProtocol.CancelPart;
 import org.taskgrid.core.execution.PartProtocol.Failure;
 import org.taskgrid.core.execution.PartProtocol.PartFailed;
@@ -46,15 +49,31 @@ public final class Router extends AbstractBehavior<Router.Command> {
   /** What the router is told. */
   public sealed interface Command {}
 
-  /** Run one part in the given mode; answers exactly one outcome to {@code replyTo}. */
+  /**
+   * Run one part in the given mode; answers exactly one outcome to {@code replyTo}.
+   *
+   * @param timeoutFromStart false (a call): the part must be answered within {@code timeoutMillis}
+   *     of now. True (a job's part): {@code timeoutMillis} is how long the part may run, counted
+   *     from when it starts on an executor; waiting for a free executor or slot is bounded by as
+   *     long again, each
+   */
   public record Submit(
       String partId,
       String task,
       JsonNode input,
       Mode mode,
       long timeoutMillis,
-      ActorRef<PartOutcome> replyTo)
+      ActorRef<PartOutcome> replyTo,
+      boolean timeoutFromStart)
       implements Command {
+
+    /** A call: answered within {@code timeoutMillis} of now. */
+    public Submit(
+        String partId, String task, JsonNode input, Mode mode, long timeoutMillis,
+        ActorRef<PartOutcome> replyTo) {
+      this(partId, task, input, mode, timeoutMillis, replyTo, false);
+    }
+
     public Submit {
       Objects.requireNonNull(partId, "partId");
       Objects.requireNonNull(task, "task");
@@ -90,11 +109,24 @@ public final class Router extends AbstractBehavior<Router.Command> {
           .mapToInt(ExecutorStatus::capacity)
           .sum();
     }
+
+    /** The slots of one lane of the executors that take new work: what a job of that lane uses. */
+    public int activeCapacity(Lane lane) {
+      return executors.stream()
+          .filter(executor -> executor.state() == ExecutorState.ACTIVE)
+          .mapToInt(executor -> lane == Lane.CPU ? executor.cpuSlots() : executor.blockingSlots())
+          .sum();
+    }
   }
 
-  /** One executor as the router sees it. */
+  /**
+   * One executor as the router sees it.
+   *
+   * @param capacity every process slot: {@code blockingSlots + cpuSlots}
+   */
   public record ExecutorStatus(
-      String node, ExecutorState state, int capacity, int inFlight, long completed) {}
+      String node, ExecutorState state, int capacity, int blockingSlots, int cpuSlots, int inFlight,
+      long completed) {}
 
   private record ListingChanged(Receptionist.Listing listing) implements Command {}
 
@@ -116,8 +148,10 @@ public final class Router extends AbstractBehavior<Router.Command> {
     final Submit submit;
     final long deadlineNanos;
     int attempt;
-    /** Attempts that a draining executor refused: they ran nowhere and do not count. */
+    /** Attempts that an executor refused (draining, or no such task there): they ran nowhere. */
     int refused;
+    /** Executors that do not know the task or its mode (another classpath): not tried again. */
+    final Set<ActorRef<Executor.Command>> refusedBy = new HashSet<>();
     ExecutorBook.Entry target;
 
     Part(Submit submit, long deadlineNanos) {
@@ -215,7 +249,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
       localExecutor.tell(
           new RunPart(
               submit.partId(), submit.task(), submit.input(), submit.mode(),
-              submit.timeoutMillis(), 1, submit.replyTo()));
+              submit.timeoutMillis(), 1, submit.replyTo(), submit.timeoutFromStart()));
       return this;
     }
     if (!book.anyActive()) {
@@ -249,9 +283,24 @@ public final class Router extends AbstractBehavior<Router.Command> {
           .debug("Dropping a late answer of part {} attempt {}", outcome.partId(), outcome.attempt());
       return this;
     }
-    if (outcome instanceof PartFailed refusal && refusal.failure() == Failure.DRAINING && part.target != null) {
-      redirect(part);
-      return this;
+    if (outcome instanceof PartFailed refusal && part.target != null) {
+      if (refusal.failure() == Failure.DRAINING) {
+        redirect(part);
+        return this;
+      }
+      if ((refusal.failure() == Failure.UNKNOWN_TASK || refusal.failure() == Failure.UNSUPPORTED_MODE)
+          && book.anyActiveExcept(with(part.refusedBy, part.target.ref))) {
+        // A worker with another classpath: one that knows the task may take the part.
+        part.refusedBy.add(part.target.ref);
+        part.target.inFlight.remove(part.submit.partId());
+        part.target = null;
+        part.refused++;
+        if (!dispatch(part)) {
+          pending.addFirst(part);
+        }
+        dispatchPending();
+        return this;
+      }
     }
     if (part.target != null) {
       part.target.completed++;
@@ -336,6 +385,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
 
   private Behavior<Command> onMemberLeaving(MemberLeaving leaving) {
     book.onLeaving(leaving.event().member().address());
+    dispatchPending();
     return this;
   }
 
@@ -346,7 +396,8 @@ public final class Router extends AbstractBehavior<Router.Command> {
   }
 
   private Behavior<Command> onCapacity(CapacityReported reported) {
-    if (book.onCapacity(reported.capacity().executor(), reported.capacity().slots())) {
+    Executor.Capacity capacity = reported.capacity();
+    if (book.onCapacity(capacity.executor(), capacity.blockingSlots(), capacity.cpuSlots())) {
       dispatchPending();
     }
     return this;
@@ -357,27 +408,58 @@ public final class Router extends AbstractBehavior<Router.Command> {
     return this;
   }
 
+  private static Set<ActorRef<Executor.Command>> with(
+      Set<ActorRef<Executor.Command>> refs, ActorRef<Executor.Command> one) {
+    Set<ActorRef<Executor.Command>> all = new HashSet<>(refs);
+    all.add(one);
+    return all;
+  }
+
   /** Sends the part to the executor with the most room; false when every window is full. */
   private boolean dispatch(Part part) {
-    ExecutorBook.Entry target = book.pick().orElse(null);
+    ExecutorBook.Entry target = book.pick(part.refusedBy).orElse(null);
     if (target == null) {
       return false;
     }
     part.attempt++;
     part.target = target;
     target.inFlight.add(part.submit.partId());
-    long remainingMillis = Math.max(1, (part.deadlineNanos - System.nanoTime()) / 1_000_000);
     Submit submit = part.submit;
+    long timeoutMillis;
+    if (submit.timeoutFromStart()) {
+      // The executor times the part from its start (after a bounded wait for a slot): this is the
+      // backstop, should its answer be lost.
+      timeoutMillis = submit.timeoutMillis();
+      timers.startSingleTimer(
+          submit.partId(),
+          new DeadlinePassed(submit.partId()),
+          Duration.ofMillis(2 * timeoutMillis).plus(settings.answerGrace()));
+    } else {
+      timeoutMillis = Math.max(1, (part.deadlineNanos - System.nanoTime()) / 1_000_000);
+    }
     target.ref.tell(
         new RunPart(
-            submit.partId(), submit.task(), submit.input(), Mode.PROCESS, remainingMillis,
-            part.attempt, outcomeAdapter));
+            submit.partId(), submit.task(), submit.input(), Mode.PROCESS, timeoutMillis,
+            part.attempt, outcomeAdapter, submit.timeoutFromStart()));
     return true;
   }
 
+  /**
+   * Sends waiting parts to executors with room. With no executor left that takes work, waiting
+   * parts fail at once as new ones do ({@link Failure#NO_WORKERS}), rather than at their deadline.
+   */
   private void dispatchPending() {
     while (!pending.isEmpty() && dispatch(pending.peek())) {
       pending.poll();
+    }
+    if (!pending.isEmpty() && !book.anyActive()) {
+      for (Part part : List.copyOf(pending)) {
+        finish(part);
+        part.submit
+            .replyTo()
+            .tell(failure(part.submit, part.attempt, Failure.NO_WORKERS, "no worker is up to run process work"));
+      }
+      pending.clear();
     }
   }
 

@@ -1,23 +1,28 @@
 package org.taskgrid.core.routing;
 
 import com.typesafe.config.Config;
+import java.time.Duration;
 
 /**
  * The {@code taskgrid.router} section of the config, read once.
  *
  * @param maxAttempts how many executors a part may try before it fails as worker_lost
  * @param maxPending how many parts may wait in the router for a free window; more are refused
+ * @param answerGrace how long past its executor's own timeouts the router waits for a job part's
+ *     answer before it answers a timeout itself
  */
-public record RouterSettings(int maxAttempts, int maxPending) {
+public record RouterSettings(int maxAttempts, int maxPending, Duration answerGrace) {
 
   public RouterSettings {
-    if (maxAttempts < 1 || maxPending < 0) {
-      throw new IllegalArgumentException("max-attempts must be >= 1 and max-pending >= 0");
+    if (maxAttempts < 1 || maxPending < 0 || answerGrace.isNegative()) {
+      throw new IllegalArgumentException(
+          "max-attempts must be >= 1, max-pending >= 0 and answer-grace not negative");
     }
   }
 
   public static RouterSettings fromConfig(Config root) {
     Config config = root.getConfig("taskgrid.router");
-    return new RouterSettings(config.getInt("max-attempts"), config.getInt("max-pending"));
+    return new RouterSettings(
+        config.getInt("max-attempts"), config.getInt("max-pending"), config.getDuration("answer-grace"));
   }
 }

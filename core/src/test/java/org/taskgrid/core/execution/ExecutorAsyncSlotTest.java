@@ -75,6 +75,37 @@ class ExecutorAsyncSlotTest {
     drained.expectMessage(PROMPTLY, Executor.Drained.INSTANCE);
   }
 
+  private void sleep(String partId, long millis, long timeoutMillis, boolean timeoutFromStart) {
+    executor.tell(
+        new RunPart(
+            partId, "sleep", json("{'millis': " + millis + "}"), Mode.ASYNC, timeoutMillis, 1,
+            probe.ref(), timeoutFromStart));
+  }
+
+  @Test
+  void aJobPartsTimeoutCountsFromItsStartNotFromItsWaitForASlot() {
+    TestProbe<PartOutcome> first = testKit.createTestProbe();
+    executor.tell(
+        new RunPart("first", "sleep", json("{'millis': 1000}"), Mode.ASYNC, 10_000, 1, first.ref()));
+    // Waits about 1 s for the slot, then runs 0.8 s: 1.8 s in all, each within its 1.5 s.
+    sleep("second", 800, 1_500, true);
+
+    PartOutcome outcome = probe.expectMessageClass(PartOutcome.class, Duration.ofSeconds(10));
+    assertTrue(outcome instanceof PartSucceeded, outcome::toString);
+    assertTrue(first.receiveMessage(PROMPTLY) instanceof PartSucceeded);
+  }
+
+  @Test
+  void aCallsTimeoutCountsFromItsArrival() {
+    TestProbe<PartOutcome> first = testKit.createTestProbe();
+    executor.tell(
+        new RunPart("first", "sleep", json("{'millis': 1000}"), Mode.ASYNC, 10_000, 1, first.ref()));
+    sleep("second", 800, 1_500, false);
+
+    expectFailed("second", Failure.TIMEOUT);
+    assertTrue(first.receiveMessage(PROMPTLY) instanceof PartSucceeded);
+  }
+
   @Test
   void aStageThatNeverCompletesGivesItsSlotBackAtItsTimeoutAndIsCancelled() {
     int before = HangTask.STAGES.size();

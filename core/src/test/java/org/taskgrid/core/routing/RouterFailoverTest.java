@@ -276,6 +276,48 @@ class RouterFailoverTest {
   }
 
   @Test
+  void aWorkerThatDoesNotKnowTheTaskPassesItToOneThatDoes() {
+    Node gateway = cluster.gateway("");
+    Node other = cluster.worker(false);
+    Node knows = cluster.worker(false);
+    cluster.awaitAllUp();
+    ActorRef<Router.Command> router = startRouter(gateway);
+    TestProbe<PartOutcome> client = TestProbe.create(gateway.system);
+    TestProbe<Executor.Command> played = TestProbe.create(other.system);
+    PartProtocol.RunPart first =
+        firstPartOnPlayed(gateway, router, other, played, sleep("classpath", 10, 20_000, client.ref()));
+    startExecutor(knows);
+    awaitStatus(gateway, router, STATUS_WAIT, "the worker that knows", s -> takesWork(s, knows));
+
+    first.replyTo().tell(first.failed(other.name(), Failure.UNKNOWN_TASK, "no task is named 'sleep'"));
+
+    assertSucceededOn(knows, 2, receiveOnce(client, 1, Duration.ofSeconds(10)).get("classpath"));
+    client.expectNoMessage(NO_MORE);
+  }
+
+  @Test
+  void whenTheLastWorkerIsLostTheWaitingPartsFailAtOnceToo() {
+    Node gateway = cluster.gateway("");
+    Node lost = cluster.worker(true);
+    cluster.awaitAllUp();
+    ActorRef<Router.Command> router = startRouter(gateway);
+    TestProbe<PartOutcome> client = TestProbe.create(gateway.system);
+    // A played executor that never tells its capacity: one part at a time, the next one waits.
+    TestProbe<Executor.Command> played = TestProbe.create(lost.system);
+    firstPartOnPlayed(gateway, router, lost, played, sleep("sent", 10, 60_000, client.ref()));
+    router.tell(sleep("waiting", 10, 60_000, client.ref()));
+    awaitStatus(
+        gateway, router, STATUS_WAIT, "one part in flight",
+        status -> executorOn(status, lost).inFlight() == 1);
+
+    cluster.crash(lost);
+
+    Map<String, PartOutcome> answers = receiveOnce(client, 2, Duration.ofSeconds(20));
+    assertEquals(Failure.WORKER_LOST, ((PartFailed) answers.get("sent")).failure());
+    assertEquals(Failure.NO_WORKERS, ((PartFailed) answers.get("waiting")).failure());
+  }
+
+  @Test
   void aRouterThatRestartsAfterABugAnswersThePartsItHeld() {
     Node gateway = cluster.gateway("");
     Node worker = cluster.worker(false);

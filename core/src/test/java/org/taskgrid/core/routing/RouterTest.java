@@ -91,6 +91,36 @@ class RouterTest {
   }
 
   @Test
+  void eachExecutorsCapacityIsReportedPerLane() {
+    Router.ExecutorStatus executor = executorOn(status(gateway, router), worker1);
+    assertEquals(64, executor.blockingSlots(), executor::toString);
+    assertEquals(Runtime.getRuntime().availableProcessors(), executor.cpuSlots(), executor::toString);
+    assertEquals(executor.blockingSlots() + executor.cpuSlots(), executor.capacity());
+    assertEquals(
+        2 * Runtime.getRuntime().availableProcessors(),
+        status(gateway, router).activeCapacity(org.taskgrid.core.execution.Lane.CPU));
+  }
+
+  @Test
+  void aResultTooLargeForTheNetworkIsAnsweredAsAFailureNotDropped() {
+    // 3 million characters: more than the 2 MiB a message between nodes may carry.
+    router.tell(
+        new Router.Submit(
+            "huge", "grow", JSON.objectNode().put("chars", 3_000_000), Mode.PROCESS, 60_000,
+            client.ref()));
+
+    PartFailed failed = client.expectMessageClass(PartFailed.class, Duration.ofSeconds(15));
+    assertEquals(Failure.TASK_FAILED, failed.failure(), failed::toString);
+    assertTrue(failed.message().contains("a message between nodes may carry"), failed::toString);
+    // A result that fits still arrives.
+    router.tell(
+        new Router.Submit(
+            "fits", "grow", JSON.objectNode().put("chars", 1_000_000), Mode.PROCESS, 60_000,
+            client.ref()));
+    assertInstanceOf(PartSucceeded.class, client.receiveMessage(Duration.ofSeconds(15)));
+  }
+
+  @Test
   void spreadsPartsOverBothWorkersAndAnswersEachOnce() {
     int count = 40;
     for (int i = 0; i < count; i++) {
@@ -149,7 +179,7 @@ class RouterTest {
   }
 
   @Test
-  void aTaskThatFailsIsAnsweredOnceAndNotRetried() {
+  void aTaskThatFailsIsAnsweredOnceAndNotRetriedAnUnknownOneOncePerWorker() {
     // The gateway would refuse this many rounds; Submit does not validate, so the executor does.
     router.tell(
         new Router.Submit(
@@ -171,7 +201,8 @@ class RouterTest {
 
     PartFailed unknown = assertInstanceOf(PartFailed.class, outcomes.get("no-such-task"));
     assertEquals(Failure.UNKNOWN_TASK, unknown.failure(), unknown::toString);
-    assertEquals(1, unknown.attempt(), unknown::toString);
+    // A worker may lack a task that another has (another classpath): each worker is asked once.
+    assertEquals(2, unknown.attempt(), unknown::toString);
 
     // Not sent anywhere again: nothing is in flight, and each failure counted once.
     Router.Status status = status(gateway, router);
@@ -283,6 +314,6 @@ class RouterTest {
     TestProbe<Executor.Command> executor = TestProbe.create(gateway.system);
 
     serialization.verifySerialization(new Executor.GetCapacity(replyTo.ref()), true);
-    serialization.verifySerialization(new Executor.Capacity(executor.ref(), 66), true);
+    serialization.verifySerialization(new Executor.Capacity(executor.ref(), 64, 2), true);
   }
 }

@@ -43,7 +43,7 @@ class TaskRegistryTest {
   void findsEveryBuiltInTaskAndTheTestTasksSortedByName() {
     List<String> names = registry.all().stream().map(RegisteredTask::name).toList();
     assertEquals(
-        List.of("buggy", "echo", "fail", "hang", "primes", "sha256", "sleep", "wordcount"), names);
+        List.of("buggy", "echo", "fail", "grow", "hang", "primes", "sha256", "sleep", "wordcount"), names);
   }
 
   @Test

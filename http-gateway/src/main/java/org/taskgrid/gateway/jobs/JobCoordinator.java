@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.taskgrid.core.execution.PartProtocol;
+import org.taskgrid.core.execution.Lane;
 import org.taskgrid.core.metrics.PartClock;
 import org.taskgrid.core.metrics.PartMetrics;
 import org.taskgrid.core.routing.Router;
@@ -133,6 +134,8 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
     this.window = Math.min(settings.maxWindow(), results.length);
     timers.startTimerWithFixedDelay(Tick.PUBLISH, Tick.PUBLISH, settings.progressInterval());
     if (spec.mode() == Mode.PROCESS) {
+      // One part until the router tells what the workers can run (it answers at once).
+      window = 1;
       // The window follows what the workers can run: no point queueing parts in the router.
       timers.startTimerWithFixedDelay(
           Tick.REFRESH_WINDOW, Tick.REFRESH_WINDOW, settings.windowRefreshInterval());
@@ -202,7 +205,8 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
   }
 
   private Behavior<Command> onCapacity(CapacityRead read) {
-    int capacity = read.status().activeCapacity();
+    // Only the slots of its lane: a CPU-bound part sent beyond them would wait in a queue there.
+    int capacity = read.status().activeCapacity(Lane.of(Mode.PROCESS, spec.task().task()));
     window = Math.max(1, Math.min(Math.min(settings.maxWindow(), results.length), capacity));
     askForSlots();
     return this;
@@ -263,7 +267,9 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
             spec.inputs().get(index),
             spec.mode(),
             settings.partTimeout().toMillis(),
-            outcomeAdapter));
+            outcomeAdapter,
+            // A part's time counts from its start: a long job's later parts may wait for a slot.
+            true));
   }
 
   private void refreshWindow() {

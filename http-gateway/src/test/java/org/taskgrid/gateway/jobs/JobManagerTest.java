@@ -75,6 +75,45 @@ class JobManagerTest {
   }
 
   @Test
+  void aCpuBoundProcessJobKeepsAsManyPartsInFlightAsTheWorkersHaveCpuSlots() {
+    Admission admission = new Admission(256, 16);
+    TestProbe<Router.Command> router = testKit.createTestProbe();
+    ActorRef<JobManager.Command> manager =
+        testKit.spawn(
+            JobManager.create(
+                router.ref(), admission, JobSettings.fromConfig(testKit.system().settings().config())));
+    List<com.fasterxml.jackson.databind.JsonNode> inputs = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      inputs.add(JsonNodeFactory.instance.objectNode().put("from", 0).put("to", 1000));
+    }
+    JobSpec spec =
+        new JobSpec(
+            TaskRegistry.load(testKit.system()).find("primes").orElseThrow(), Mode.PROCESS, inputs, false);
+    manager.tell(new JobManager.StartJob(spec, testKit.<Optional<String>>createTestProbe().ref()));
+
+    Router.GetStatus ask = router.expectMessageClass(Router.GetStatus.class, PROMPTLY);
+    List<Router.Submit> submitted = new java.util.ArrayList<>();
+    submitted.add(router.expectMessageClass(Router.Submit.class, PROMPTLY));
+    // One worker: 64 blocking slots, but only 2 for CPU-bound work such as primes.
+    ask.replyTo()
+        .tell(
+            new Router.Status(
+                List.of(
+                    new Router.ExecutorStatus(
+                        "w", org.taskgrid.core.routing.ExecutorState.ACTIVE, 66, 64, 2, 0, 0))));
+    submitted.add(router.expectMessageClass(Router.Submit.class, PROMPTLY));
+    router.expectNoMessage(Duration.ofMillis(300));
+    assertTrue(submitted.stream().allMatch(Router.Submit::timeoutFromStart), "a part's time counts from its start");
+
+    // One part ends: one more starts.
+    Router.Submit done = submitted.get(0);
+    done.replyTo()
+        .tell(new PartProtocol.PartSucceeded(done.partId(), 1, "w", JsonNodeFactory.instance.numberNode(168), "t", 1));
+    router.expectMessageClass(Router.Submit.class, PROMPTLY);
+    router.expectNoMessage(Duration.ofMillis(300));
+  }
+
+  @Test
   void settingsThatWouldStallJobsAreRefused() {
     assertThrows(
         IllegalArgumentException.class,
