@@ -2,9 +2,7 @@ package org.taskgrid.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,9 +61,9 @@ class GatewayRestartIT {
   private void restartTheGatewayAndExpectProcessWork(String how, Stop stop) throws Exception {
     NodeProcess first = startGateway(how, 1);
     worker =
-        new SupervisedWorker("GatewayRestartIT-" + how + "-worker", clusterPort, TestCluster.CLUSTER_OPTIONS);
-    first.awaitReady(client, TestCluster.START_TIMEOUT);
-    awaitProcessCall(TestCluster.START_TIMEOUT, first);
+        new SupervisedWorker("GatewayRestartIT-" + how + "-worker", clusterPort, ProcessCluster.CLUSTER_OPTIONS);
+    first.awaitReady(client, ProcessCluster.START_TIMEOUT);
+    awaitProcessCall(ProcessCluster.START_TIMEOUT, first);
 
     stop.apply(first, Duration.ofSeconds(30));
     NodeProcess second = startGateway(how, 2);
@@ -90,7 +88,7 @@ class GatewayRestartIT {
     NodeProcess gateway =
         NodeProcess.start(
             "GatewayRestartIT-" + how + "-gateway-" + incarnation,
-            NodeProcess.javaJar(Artifacts.gatewayJar(), TestCluster.CLUSTER_OPTIONS),
+            NodeProcess.javaJar(Artifacts.gatewayJar(), ProcessCluster.CLUSTER_OPTIONS),
             Map.of(
                 "TASKGRID_ROLES", "gateway",
                 "TASKGRID_HTTP_HOST", "127.0.0.1",
@@ -103,44 +101,20 @@ class GatewayRestartIT {
 
   /** Waits until the gateway answers GET /health/live. */
   private void awaitServing(NodeProcess gateway) throws InterruptedException {
-    long deadline = System.nanoTime() + TestCluster.START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!gateway.isAlive()) {
-        fail("the gateway died" + gateway.tail());
-      }
-      try {
-        if (client.get("/health/live", Duration.ofSeconds(2)).status() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    fail("the gateway did not serve HTTP within " + TestCluster.START_TIMEOUT + gateway.tail());
+    Await.atMost(ProcessCluster.START_TIMEOUT, "the gateway serving HTTP")
+        .abortIf(() -> !gateway.isAlive(), () -> "the gateway died" + gateway.tail())
+        .until(() -> client.get("/health/live", Duration.ofSeconds(2)), reply -> reply.status() == 200);
   }
 
   /** Calls until a process call succeeds; returns the node that ran it. */
   private String awaitProcessCall(Duration within, NodeProcess gateway) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    String last = "no answer yet";
-    while (System.nanoTime() < deadline) {
-      if (!gateway.isAlive()) {
-        fail("the gateway died" + gateway.tail());
-      }
-      try {
-        GatewayClient.Reply reply = client.post(SLEEP, "{\"millis\":1}", Duration.ofSeconds(5));
-        if (reply.status() == 200) {
-          return reply.json().path("node").asText();
-        }
-        last = reply.toString();
-      } catch (IOException e) {
-        last = e.toString();
-      }
-      Thread.sleep(200);
-    }
-    return fail(
-        "no process call succeeded within " + within + "; last: " + last + gateway.tail()
-            + worker.current().tail());
+    GatewayClient.Reply reply =
+        Await.atMost(within, "a process call that succeeds")
+            .abortIf(() -> !gateway.isAlive(), () -> "the gateway died" + gateway.tail())
+            .context(() -> gateway.tail() + worker.current().tail())
+            .until(
+                () -> client.post(SLEEP, "{\"millis\":1}", Duration.ofSeconds(5)),
+                answer -> answer.status() == 200);
+    return reply.json().path("node").asText();
   }
 }
