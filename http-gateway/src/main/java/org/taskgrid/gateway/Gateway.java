@@ -56,6 +56,7 @@ public final class Gateway {
     // Exported before any actor starts, so that the scrape sees every recording.
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     NodeMetrics.get(system).export(prometheus);
+    settings.requestTimeoutProblem(config).ifPresent(problem -> system.log().warn(problem));
     Cluster cluster = Cluster.get(system);
     // With no seed nodes, a gateway is a cluster of its own. With seeds, Akka joins them by itself:
     // joining itself as well would stop that and make the gateway an island of its own.

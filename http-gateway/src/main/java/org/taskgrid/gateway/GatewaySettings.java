@@ -3,6 +3,7 @@ package org.taskgrid.gateway;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@code taskgrid.gateway} section of the config, read once.
@@ -50,5 +51,25 @@ public record GatewaySettings(
         config.getDuration("http.request-head-timeout"),
         config.getStringList("allowed-origins"),
         config.getStringList("allowed-hosts"));
+  }
+
+  /**
+   * Akka HTTP's request timeout is a backstop: shorter than the longest call plus its grace, it
+   * cuts calls that are still within their own timeout, with a less telling answer. Said, not
+   * refused: a test of the backstop sets it short on purpose.
+   */
+  public Optional<String> requestTimeoutProblem(Config root) {
+    String path = "akka.http.server.request-timeout";
+    if (!root.hasPath(path) || root.getString(path).equals("infinite")) {
+      return Optional.empty();
+    }
+    Duration requestTimeout = root.getDuration(path);
+    if (requestTimeout.compareTo(maxTimeout.plus(answerGrace)) <= 0) {
+      return Optional.of(
+          path + " (" + requestTimeout + ") is not longer than taskgrid.gateway.max-timeout ("
+              + maxTimeout + ") plus answer-grace (" + answerGrace
+              + "): long calls will be cut by it");
+    }
+    return Optional.empty();
   }
 }

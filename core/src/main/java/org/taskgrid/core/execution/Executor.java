@@ -171,8 +171,9 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
         .onMessage(CancelPart.class, this::onCancelPart)
         .onMessage(GetCapacity.class, this::onGetCapacity)
         .onMessage(Drain.class, this::onDrain)
-        .onSignal(PreRestart.class, signal -> dropAll("the executor restarted after a bug"))
-        .onSignal(PostStop.class, signal -> dropAll("the executor stopped"))
+        .onSignal(PreRestart.class, signal -> dropAll("the executor restarted after a bug", true))
+        // Stopped, it answers nothing: its routers watch it and send its parts elsewhere.
+        .onSignal(PostStop.class, signal -> dropAll("the executor stopped", false))
         .build();
   }
 
@@ -404,10 +405,11 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   }
 
   /**
-   * This incarnation ends (a bug restarts the executor, or it stops): every part not answered yet
-   * is answered now, as no later incarnation knows of it. Running parts are asked to stop.
+   * This incarnation ends (a bug restarts the executor, or it stops): running parts are asked to
+   * stop. After a restart every part not answered yet is answered now, as the new incarnation
+   * (the same address, so nobody sees it go) knows nothing of it.
    */
-  private Behavior<Command> dropAll(String why) {
+  private Behavior<Command> dropAll(String why, boolean answer) {
     for (Run run : runs.values()) {
       if (run.blocking != null) {
         run.blocking.interrupt();
@@ -417,7 +419,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       if (stage != null) {
         cancel(stage);
       }
-      if (!run.answered) {
+      if (answer && !run.answered) {
         run.answered = true;
         run.command.replyTo().tell(run.command.failed(node, Failure.INTERNAL, why));
       }

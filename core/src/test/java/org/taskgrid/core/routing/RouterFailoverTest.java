@@ -276,6 +276,41 @@ class RouterFailoverTest {
   }
 
   @Test
+  void aMemberThatLeavesGetsNoNewPartsWhileItIsStillListed() {
+    Node gateway = cluster.gateway(TestCluster.CUTTABLE);
+    Node leaving = cluster.worker(false, TestCluster.CUTTABLE);
+    Node blocker = cluster.worker(false, TestCluster.CUTTABLE);
+    cluster.awaitAllUp();
+    ActorRef<Router.Command> router = startRouter(gateway);
+    TestProbe<PartOutcome> client = TestProbe.create(gateway.system);
+    startExecutor(leaving);
+    awaitStatus(gateway, router, STATUS_WAIT, "the worker", s -> takesWork(s, leaving));
+    // With a member unreachable the cluster cannot converge, so the leaving node stays Leaving,
+    // and listed, for as long as the test needs.
+    TestCluster.cutOff(gateway, blocker, true);
+    try {
+      org.taskgrid.core.Await.atMost(STATUS_WAIT, "the blocker unreachable")
+          .until(
+              () ->
+              java.util.stream.StreamSupport.stream(
+                      akka.cluster.typed.Cluster.get(gateway.system).state().getUnreachable().spliterator(), false)
+                  .anyMatch(member -> member.address().equals(blocker.address)));
+      akka.cluster.typed.Cluster.get(gateway.system)
+          .manager()
+          .tell(akka.cluster.typed.Leave.create(leaving.address));
+
+      awaitStatus(
+          gateway, router, STATUS_WAIT, "the leaving worker draining",
+          status -> TestCluster.isIn(status, leaving, ExecutorState.DRAINING));
+      router.tell(sleep("after-leave", 10, 10_000, client.ref()));
+      PartFailed failed = client.expectMessageClass(PartFailed.class, Duration.ofSeconds(5));
+      assertEquals(Failure.NO_WORKERS, failed.failure(), failed::toString);
+    } finally {
+      TestCluster.cutOff(gateway, blocker, false);
+    }
+  }
+
+  @Test
   void aWorkerThatDoesNotKnowTheTaskPassesItToOneThatDoes() {
     Node gateway = cluster.gateway("");
     Node other = cluster.worker(false);
