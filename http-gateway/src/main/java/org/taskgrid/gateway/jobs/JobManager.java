@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.taskgrid.core.routing.Router;
+import org.taskgrid.gateway.admission.Admission;
 import org.taskgrid.gateway.admission.AdmissionControl;
 
 /**

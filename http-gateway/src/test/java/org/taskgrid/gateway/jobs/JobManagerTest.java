@@ -20,6 +20,7 @@ import org.taskgrid.core.routing.Router;
 import org.taskgrid.core.task.Mode;
 import org.taskgrid.core.task.TaskRegistry;
 import org.taskgrid.gateway.admission.Admission;
+import org.taskgrid.gateway.admission.AdmissionControl;
 
 /**
  * The job manager when a job's coordinator dies of a bug: the job fails, its followers hear so, its
@@ -36,11 +37,12 @@ class JobManagerTest {
 
   @Test
   void aJobWhoseCoordinatorDiesFailsAndGivesEverythingBack() {
-    Admission admission = new Admission(4, 4);
+    AdmissionControl control = AdmissionControl.fromConfig(testKit.system().settings().config());
+    Admission admission = control.of(Mode.THREAD);
     TestProbe<Router.Command> router = testKit.createTestProbe();
     JobSettings settings = JobSettings.fromConfig(testKit.system().settings().config());
     ActorRef<JobManager.Command> manager =
-        testKit.spawn(JobManager.create(router.ref(), admission, settings));
+        testKit.spawn(JobManager.create(router.ref(), control, settings));
     JobSpec spec =
         new JobSpec(
             TaskRegistry.load(testKit.system()).find("echo").orElseThrow(),
@@ -76,7 +78,7 @@ class JobManagerTest {
 
   @Test
   void aCpuBoundProcessJobKeepsAsManyPartsInFlightAsTheWorkersHaveCpuSlots() {
-    Admission admission = new Admission(256, 16);
+    AdmissionControl admission = AdmissionControl.fromConfig(testKit.system().settings().config());
     TestProbe<Router.Command> router = testKit.createTestProbe();
     ActorRef<JobManager.Command> manager =
         testKit.spawn(
