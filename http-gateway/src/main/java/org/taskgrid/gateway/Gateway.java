@@ -77,7 +77,7 @@ public final class Gateway {
     }
     ActorRef<Router.Command> router =
         system.systemActorOf(
-            restartOnFailure(Router.create(RouterSettings.fromConfig(config), executor)),
+            restartOnFailure(Router.create(RouterSettings.fromConfig(config), executor, registry)),
             "router",
             Props.empty());
 

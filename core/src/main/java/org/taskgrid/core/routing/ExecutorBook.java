@@ -8,7 +8,6 @@ import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
 import org.taskgrid.core.execution.Executor;
+import org.taskgrid.core.execution.Lane;
 
 /**
  * What the router knows of each executor of {@code process} work: where it lives, whether it takes
@@ -32,7 +32,8 @@ final class ExecutorBook {
   static final class Entry {
     final ActorRef<Executor.Command> ref;
     final Address address;
-    final Set<String> inFlight = new HashSet<>();
+    /** The parts it holds, each with the lane it uses there. */
+    final Map<String, Lane> inFlight = new HashMap<>();
     /**
      * Parts taken from the executor while it was unreachable, with their attempt there: it may
      * still run them, so they are cancelled when it is back.
@@ -50,8 +51,23 @@ final class ExecutorBook {
       this.address = address;
     }
 
-    private boolean hasRoom() {
-      return state == ExecutorState.ACTIVE && inFlight.size() < capacity;
+    /** Until it told its slots, one part at a time in all; then per lane. */
+    private int slots(Lane lane) {
+      if (blockingSlots + cpuSlots == 0) {
+        return capacity;
+      }
+      return lane == Lane.CPU ? cpuSlots : blockingSlots;
+    }
+
+    private int inFlight(Lane lane) {
+      if (blockingSlots + cpuSlots == 0) {
+        return inFlight.size();
+      }
+      return (int) inFlight.values().stream().filter(used -> used == lane).count();
+    }
+
+    private boolean hasRoom(Lane lane) {
+      return state == ExecutorState.ACTIVE && inFlight(lane) < slots(lane);
     }
   }
 
@@ -180,14 +196,14 @@ final class ExecutorBook {
    * The active executor with the least work in flight for its capacity, but none of {@code
    * excluded}; ties at random.
    */
-  Optional<Entry> pick(Set<ActorRef<Executor.Command>> excluded) {
+  Optional<Entry> pick(Lane lane, Set<ActorRef<Executor.Command>> excluded) {
     List<Entry> best = new ArrayList<>();
     double bestLoad = Double.MAX_VALUE;
     for (Entry entry : entries.values()) {
-      if (!entry.hasRoom() || excluded.contains(entry.ref)) {
+      if (!entry.hasRoom(lane) || excluded.contains(entry.ref)) {
         continue;
       }
-      double load = (double) entry.inFlight.size() / entry.capacity;
+      double load = (double) entry.inFlight(lane) / entry.slots(lane);
       if (load < bestLoad) {
         best.clear();
         bestLoad = load;

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -33,6 +34,7 @@ import org.taskgrid.core.execution.PartProtocol.PartFailed;
 import org.taskgrid.core.execution.PartProtocol.PartOutcome;
 import org.taskgrid.core.execution.PartProtocol.RunPart;
 import org.taskgrid.core.task.Mode;
+import org.taskgrid.core.task.TaskRegistry;
 
 /**
  * Sends each part where its mode says: {@code thread} and {@code async} parts to this node's own
@@ -153,19 +155,33 @@ public final class Router extends AbstractBehavior<Router.Command> {
     /** Executors that do not know the task or its mode (another classpath): not tried again. */
     final Set<ActorRef<Executor.Command>> refusedBy = new HashSet<>();
     ExecutorBook.Entry target;
+    /** The lane it runs in on a worker: it counts against that lane's slots only. */
+    final Lane lane;
 
-    Part(Submit submit, long deadlineNanos) {
+    Part(Submit submit, long deadlineNanos, Lane lane) {
       this.submit = submit;
       this.deadlineNanos = deadlineNanos;
+      this.lane = lane;
     }
   }
 
-  /** @param localExecutor this node's executor, for {@code thread} and {@code async} parts */
+  /**
+   * @param localExecutor this node's executor, for {@code thread} and {@code async} parts
+   * @param registry the tasks, to know which lane a part uses on a worker
+   */
+  public static Behavior<Command> create(
+      RouterSettings settings, ActorRef<Executor.Command> localExecutor, TaskRegistry registry) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> new Router(context, timers, settings, localExecutor, registry)));
+  }
+
+  /** With the tasks of this node's classpath. */
   public static Behavior<Command> create(
       RouterSettings settings, ActorRef<Executor.Command> localExecutor) {
     return Behaviors.setup(
-        context ->
-            Behaviors.withTimers(timers -> new Router(context, timers, settings, localExecutor)));
+        context -> create(settings, localExecutor, TaskRegistry.load(context.getSystem())));
   }
 
   private final TimerScheduler<Command> timers;
@@ -175,14 +191,21 @@ public final class Router extends AbstractBehavior<Router.Command> {
   private final ActorRef<Executor.Capacity> capacityAdapter;
   private final ExecutorBook book;
   private final Map<String, Part> parts = new HashMap<>();
-  private final Deque<Part> pending = new ArrayDeque<>();
+  /** Parts waiting for room, per lane: a full CPU lane does not hold up blocking parts. */
+  private final Map<Lane, Deque<Part>> pending = new EnumMap<>(Lane.class);
+  private final TaskRegistry registry;
 
   private Router(
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       RouterSettings settings,
-      ActorRef<Executor.Command> localExecutor) {
+      ActorRef<Executor.Command> localExecutor,
+      TaskRegistry registry) {
     super(context);
+    this.registry = registry;
+    for (Lane lane : Lane.values()) {
+      pending.put(lane, new ArrayDeque<>());
+    }
     this.timers = timers;
     this.settings = settings;
     this.localExecutor = localExecutor;
@@ -260,13 +283,13 @@ public final class Router extends AbstractBehavior<Router.Command> {
       submit.replyTo().tell(failure(submit, 0, Failure.INVALID_INPUT, "part " + submit.partId() + " is in flight already"));
       return this;
     }
-    Part part = new Part(submit, System.nanoTime() + submit.timeoutMillis() * 1_000_000);
+    Part part = new Part(submit, System.nanoTime() + submit.timeoutMillis() * 1_000_000, laneOf(submit.task()));
     if (!dispatch(part)) {
-      if (pending.size() >= settings.maxPending()) {
+      if (pendingCount() >= settings.maxPending()) {
         submit.replyTo().tell(failure(submit, 0, Failure.OVERLOADED, "every worker is busy and the router's queue is full"));
         return this;
       }
-      pending.add(part);
+      pending.get(part.lane).add(part);
     }
     parts.put(submit.partId(), part);
     timers.startSingleTimer(
@@ -296,7 +319,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
         part.target = null;
         part.refused++;
         if (!dispatch(part)) {
-          pending.addFirst(part);
+          pending.get(part.lane).addFirst(part);
         }
         dispatchPending();
         return this;
@@ -318,7 +341,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
         // Its executor answers a timeout of its own by now; should that be lost, the slot is not.
         part.target.ref.tell(new CancelPart(part.submit.partId(), part.attempt));
       }
-      pending.remove(part);
+      pending.get(part.lane).remove(part);
       finish(part);
       part.submit
           .replyTo()
@@ -344,7 +367,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
     if (part.target != null) {
       part.target.ref.tell(new CancelPart(cancel.partId(), part.attempt));
     }
-    pending.remove(part);
+    pending.get(part.lane).remove(part);
     finish(part);
     part.submit
         .replyTo()
@@ -408,6 +431,19 @@ public final class Router extends AbstractBehavior<Router.Command> {
     return this;
   }
 
+  private int pendingCount() {
+    return pending.values().stream().mapToInt(Deque::size).sum();
+  }
+
+  /** The lane of a process part of the task; a task this node does not know counts as blocking. */
+  private Lane laneOf(String task) {
+    try {
+      return registry.find(task).map(found -> Lane.of(Mode.PROCESS, found.task())).orElse(Lane.BLOCKING);
+    } catch (RuntimeException e) {
+      return Lane.BLOCKING; // cpuBound() is the task's own code; its executor will say more
+    }
+  }
+
   private static Set<ActorRef<Executor.Command>> with(
       Set<ActorRef<Executor.Command>> refs, ActorRef<Executor.Command> one) {
     Set<ActorRef<Executor.Command>> all = new HashSet<>(refs);
@@ -417,13 +453,13 @@ public final class Router extends AbstractBehavior<Router.Command> {
 
   /** Sends the part to the executor with the most room; false when every window is full. */
   private boolean dispatch(Part part) {
-    ExecutorBook.Entry target = book.pick(part.refusedBy).orElse(null);
+    ExecutorBook.Entry target = book.pick(part.lane, part.refusedBy).orElse(null);
     if (target == null) {
       return false;
     }
     part.attempt++;
     part.target = target;
-    target.inFlight.add(part.submit.partId());
+    target.inFlight.put(part.submit.partId(), part.lane);
     Submit submit = part.submit;
     long timeoutMillis;
     if (submit.timeoutFromStart()) {
@@ -449,17 +485,21 @@ public final class Router extends AbstractBehavior<Router.Command> {
    * parts fail at once as new ones do ({@link Failure#NO_WORKERS}), rather than at their deadline.
    */
   private void dispatchPending() {
-    while (!pending.isEmpty() && dispatch(pending.peek())) {
-      pending.poll();
-    }
-    if (!pending.isEmpty() && !book.anyActive()) {
-      for (Part part : List.copyOf(pending)) {
-        finish(part);
-        part.submit
-            .replyTo()
-            .tell(failure(part.submit, part.attempt, Failure.NO_WORKERS, "no worker is up to run process work"));
+    for (Deque<Part> waiting : pending.values()) {
+      while (!waiting.isEmpty() && dispatch(waiting.peek())) {
+        waiting.poll();
       }
-      pending.clear();
+    }
+    if (pendingCount() > 0 && !book.anyActive()) {
+      for (Deque<Part> waiting : pending.values()) {
+        for (Part part : List.copyOf(waiting)) {
+          finish(part);
+          part.submit
+              .replyTo()
+              .tell(failure(part.submit, part.attempt, Failure.NO_WORKERS, "no worker is up to run process work"));
+        }
+        waiting.clear();
+      }
     }
   }
 
@@ -477,7 +517,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
       finish(part);
       part.submit.replyTo().tell(failure(part.submit, part.attempt, Failure.NO_WORKERS, "no worker is up to run process work"));
     } else if (!dispatch(part)) {
-      pending.addFirst(part);
+      pending.get(part.lane).addFirst(part);
     }
     dispatchPending();
   }
@@ -494,7 +534,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
       part.submit.replyTo().tell(failure(part.submit, part.attempt, Failure.INTERNAL, why));
     }
     parts.clear();
-    pending.clear();
+    pending.values().forEach(Deque::clear);
     return this;
   }
 
@@ -511,7 +551,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
         .warn("Executor on {} {}: {} parts go elsewhere", target.address, why, target.inFlight.size());
     boolean anyActive = book.anyActive();
     boolean mayComeBack = target.state == ExecutorState.UNREACHABLE;
-    for (String partId : List.copyOf(target.inFlight)) {
+    for (String partId : List.copyOf(target.inFlight.keySet())) {
       Part part = parts.get(partId);
       target.inFlight.remove(partId);
       if (part == null) {
@@ -535,7 +575,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
                     "the worker running the part was lost, " + part.attempt + " time(s)"
                         + (anyActive ? "" : ", and no other worker is up")));
       } else if (!dispatch(part)) {
-        pending.addFirst(part);
+        pending.get(part.lane).addFirst(part);
       }
     }
   }

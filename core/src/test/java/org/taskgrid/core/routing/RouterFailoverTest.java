@@ -276,6 +276,39 @@ class RouterFailoverTest {
   }
 
   @Test
+  void aWorkerGetsNoMoreCpuBoundPartsThanItHasCpuSlotsWhileBlockingOnesStillGo() {
+    Node gateway = cluster.gateway("");
+    Node worker = cluster.worker(false);
+    cluster.awaitAllUp();
+    ActorRef<Router.Command> router = startRouter(gateway);
+    TestProbe<PartOutcome> client = TestProbe.create(gateway.system);
+    TestProbe<Executor.Command> played = TestProbe.create(worker.system);
+    worker.system.receptionist().tell(Receptionist.register(Executor.SERVICE_KEY, played.ref()));
+    Executor.GetCapacity ask = played.expectMessageClass(Executor.GetCapacity.class, Duration.ofSeconds(10));
+    // 64 threads that may block, one core.
+    ask.replyTo().tell(new Executor.Capacity(played.ref(), 64, 1));
+    awaitStatus(gateway, router, STATUS_WAIT, "the capacity told", s -> takesWork(s, worker));
+
+    router.tell(primes("cpu-1", client.ref()));
+    PartProtocol.RunPart first = played.expectMessageClass(PartProtocol.RunPart.class, Duration.ofSeconds(5));
+    assertEquals("cpu-1", first.partId());
+    router.tell(primes("cpu-2", client.ref()));
+    router.tell(sleep("blocking", 10, 20_000, client.ref()));
+    // The blocking part goes at once; the second CPU-bound part waits for the one CPU slot.
+    assertEquals("blocking", played.expectMessageClass(PartProtocol.RunPart.class, Duration.ofSeconds(5)).partId());
+    played.expectNoMessage(NO_MORE);
+
+    first.replyTo().tell(new PartSucceeded("cpu-1", 1, worker.name(), JSON.numberNode(168), "t", 1));
+    assertEquals("cpu-2", played.expectMessageClass(PartProtocol.RunPart.class, Duration.ofSeconds(5)).partId());
+  }
+
+  private static Router.Submit primes(String partId, ActorRef<PartOutcome> replyTo) {
+    return new Router.Submit(
+        partId, "primes", JSON.objectNode().put("from", 0).put("to", 1000), org.taskgrid.core.task.Mode.PROCESS,
+        20_000, replyTo);
+  }
+
+  @Test
   void aMemberThatLeavesGetsNoNewPartsWhileItIsStillListed() {
     Node gateway = cluster.gateway(TestCluster.CUTTABLE);
     Node leaving = cluster.worker(false, TestCluster.CUTTABLE);
