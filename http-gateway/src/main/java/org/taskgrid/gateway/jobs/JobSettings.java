@@ -28,9 +28,6 @@ public record JobSettings(
           "taskgrid.jobs.max-result-size (" + maxResultSize + ") must not exceed max-retained-size ("
               + maxRetainedSize + "): a result that fits would be forgotten at once");
     }
-  }
-
-  public JobSettings {
     // A window of 0 would never dispatch a part; a zero interval would break the timers.
     if (maxParts < 1 || maxInputs < 1 || maxWindow < 1 || maxRetained < 0) {
       throw new IllegalArgumentException(

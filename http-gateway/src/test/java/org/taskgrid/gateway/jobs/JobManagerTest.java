@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.taskgrid.core.execution.PartProtocol;
 import org.taskgrid.core.routing.Router;
 import org.taskgrid.core.task.Mode;
+import org.taskgrid.core.task.Parts;
 import org.taskgrid.core.task.TaskRegistry;
+import org.taskgrid.gateway.admission.MemoryBudget;
 import org.taskgrid.gateway.admission.Admission;
 import org.taskgrid.gateway.admission.AdmissionControl;
 
@@ -47,8 +49,9 @@ class JobManagerTest {
         new JobSpec(
             TaskRegistry.load(testKit.system()).find("echo").orElseThrow(),
             Mode.THREAD,
-            List.of(JsonNodeFactory.instance.textNode("a"), JsonNodeFactory.instance.textNode("b")),
-            false);
+            Parts.of(List.of(JsonNodeFactory.instance.textNode("a"), JsonNodeFactory.instance.textNode("b"))),
+            false,
+            new MemoryBudget(1 << 20).empty());
     TestProbe<Optional<String>> started = testKit.createTestProbe();
     manager.tell(new JobManager.StartJob(spec, started.ref()));
     String id = started.receiveMessage(PROMPTLY).orElseThrow();
@@ -90,7 +93,11 @@ class JobManagerTest {
     }
     JobSpec spec =
         new JobSpec(
-            TaskRegistry.load(testKit.system()).find("primes").orElseThrow(), Mode.PROCESS, inputs, false);
+            TaskRegistry.load(testKit.system()).find("primes").orElseThrow(),
+            Mode.PROCESS,
+            Parts.of(inputs),
+            false,
+            new MemoryBudget(1 << 20).empty());
     manager.tell(new JobManager.StartJob(spec, testKit.<Optional<String>>createTestProbe().ref()));
 
     Router.GetStatus ask = router.expectMessageClass(Router.GetStatus.class, PROMPTLY);
