@@ -226,13 +226,14 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
   }
 
   /**
-   * However the coordinator ends, also by a bug: its parts stop and its slots go back. (After
+   * However the coordinator ends, also by a bug: its parts stop, its slots and memory go back. (After
    * {@link #finish} there is nothing left to do; the manager fails a job whose coordinator stopped
    * without finishing it.)
    */
   private Behavior<Command> onStopped() {
     cancelInFlight();
     slots.close();
+    resultAccount.release(); // its share of the memory budget; idempotent
     return this;
   }
 
