@@ -209,8 +209,8 @@ class CliIT {
         () -> assertTrue(run.stdout().startsWith("gateway: " + self + "\n")),
         () -> assertTrue(Pattern.compile("(?m)^ADDRESS +ROLES +STATUS$").matcher(run.stdout()).find()),
         () -> assertTrue(Pattern.compile("(?m)^" + Pattern.quote(self) + " +gateway,worker +up$").matcher(run.stdout()).find()),
-        () -> assertTrue(Pattern.compile("(?m)^NODE +STATE +CAPACITY +IN FLIGHT +COMPLETED$").matcher(run.stdout()).find()),
-        () -> assertTrue(Pattern.compile("(?m)^" + Pattern.quote(self) + " +active +\\d+ +\\d+ +\\d+$").matcher(run.stdout()).find()));
+        () -> assertTrue(Pattern.compile("(?m)^NODE +STATE +CAPACITY +IN FLIGHT +COMPLETED +BLOCKING SLOTS +CPU SLOTS$").matcher(run.stdout()).find()),
+        () -> assertTrue(Pattern.compile("(?m)^" + Pattern.quote(self) + " +active( +\\d+){5}$").matcher(run.stdout()).find()));
   }
 
   @Test
