@@ -13,6 +13,7 @@ import java.util.Map;
  * module's {@code taskgrid-akka.conf} (taskgrid's Akka settings), then the {@code reference.conf}s.
  * Loading it also makes its {@link JsonLimits} Jackson's default in this JVM, so that every JSON
  * and CBOR mapper of the node (Akka's too, made when the actor system starts) is bounded by them.
+ * The cluster port's transport is then chosen by {@link ClusterTransport}.
  */
 public final class NodeConfig {
   /** Every node's actor system has this name; nodes of one cluster must agree on it. */
@@ -26,6 +27,8 @@ public final class NodeConfig {
 
   /**
    * @param overrides put above everything else; tests use it for ports and roles
+   * @throws com.typesafe.config.ConfigException when a setting is invalid, or the cluster port
+   *     would be open in plain TCP beyond loopback
    */
   public static Config load(Map<String, String> env, Config overrides) {
     Config config =
@@ -45,7 +48,8 @@ public final class NodeConfig {
           config.withValue(
               "akka.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes(split(seeds))));
     }
-    Config resolved = config.resolve();
+    // Plain TCP or mutual TLS on the cluster port; refuses to start when neither is safe.
+    Config resolved = ClusterTransport.apply(config.resolve());
     JsonLimits.fromConfig(resolved).installAsDefault();
     return resolved;
   }

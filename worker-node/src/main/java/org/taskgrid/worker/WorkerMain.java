@@ -53,6 +53,9 @@ public final class WorkerMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       return 2;
+    } catch (ConfigException e) {
+      System.err.println("taskgrid's configuration is not valid: " + e.getMessage());
+      return 2;
     }
     if (config.getStringList("akka.cluster.seed-nodes").isEmpty()) {
       System.err.println(
