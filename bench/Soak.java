@@ -91,6 +91,8 @@ public class Soak {
     final int index;
     Process process;
     boolean frozen;
+    /** Sent SIGTERM: draining, on its way out. */
+    boolean leaving;
     long thawAt;
     long deadSince = -1;
 
@@ -110,12 +112,13 @@ public class Soak {
       process = builder.start();
       Files.writeString(Path.of(args.get("pids")), process.pid() + "\n", StandardOpenOption.APPEND);
       frozen = false;
+      leaving = false;
       deadSince = -1;
       churn.computeIfAbsent("starts", k -> new AtomicLong()).incrementAndGet();
     }
 
     boolean healthy() {
-      return process != null && process.isAlive() && !frozen;
+      return process != null && process.isAlive() && !frozen && !leaving;
     }
   }
 
@@ -208,8 +211,9 @@ public class Soak {
       }
     }
     List<WorkerSlot> healthy = slots.stream().filter(WorkerSlot::healthy).toList();
-    // One worker is always left alone, so that work can go on somewhere.
-    if (healthy.size() < 2) {
+    // One worker that takes work is always left alone, so that work can go on somewhere: a worker
+    // just started may not have joined yet.
+    if (healthy.size() < 2 || activeExecutors() < 2) {
       return;
     }
     WorkerSlot victim = healthy.get(dice.nextInt(healthy.size()));
@@ -224,6 +228,7 @@ public class Soak {
       count("SIGSTOP");
     } else {
       victim.process.destroy();
+      victim.leaving = true;
       count("SIGTERM");
     }
   }
@@ -452,23 +457,28 @@ public class Soak {
   private void awaitActiveExecutors(int count, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<String> view = CLIENT.send(
-            HttpRequest.newBuilder(URI.create(url + "/v1/cluster")).timeout(Duration.ofSeconds(5)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
-        int active = 0;
-        for (JsonNode executor : parse(view.body()).path("executors")) {
-          active += executor.path("state").asText().equals("active") ? 1 : 0;
-        }
-        if (active >= count) {
-          return;
-        }
-      } catch (IOException e) {
-        // The gateway is still starting.
+      if (activeExecutors() >= count) {
+        return;
       }
       Thread.sleep(500);
     }
     throw new IllegalStateException(count + " workers did not become active within " + timeout);
+  }
+
+  /** The executors that the gateway sees taking work; 0 when it does not answer. */
+  private int activeExecutors() throws InterruptedException {
+    try {
+      HttpResponse<String> view = CLIENT.send(
+          HttpRequest.newBuilder(URI.create(url + "/v1/cluster")).timeout(Duration.ofSeconds(5)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      int active = 0;
+      for (JsonNode executor : parse(view.body()).path("executors")) {
+        active += executor.path("state").asText().equals("active") ? 1 : 0;
+      }
+      return active;
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   private HttpRequest post(String path, String body, Duration timeout) {
