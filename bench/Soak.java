@@ -60,6 +60,8 @@ public class Soak {
   private final Map<String, AtomicLong> churn = new ConcurrentHashMap<>();
   private final AtomicLong retriedParts = new AtomicLong();
   private long lastSuccess = System.nanoTime();
+  /** When the gateway's JVM was seen gone, in seconds since the start; -1 while it runs. */
+  private volatile double gatewayDiedAt = -1;
   private long longestStall;
   private double longestStallEndsAt;
   private final List<WorkerSlot> slots = new ArrayList<>();
@@ -81,7 +83,7 @@ public class Soak {
     void bad(AtomicLong counter, String example) {
       counter.incrementAndGet();
       if (examples.size() < 5) {
-        examples.add(example);
+        examples.add(example.length() <= 600 ? example : example.substring(0, 600) + "...");
       }
     }
   }
@@ -164,6 +166,11 @@ public class Soak {
     long end = System.nanoTime() + (long) (minutes * 60e9);
     long nextReport = System.nanoTime() + 30_000_000_000L;
     while (System.nanoTime() < end) {
+      if (!gatewayAlive()) {
+        gatewayDiedAt = seconds(System.nanoTime());
+        System.out.printf("  t=%.0f s  THE GATEWAY EXITED (see gateway.log): the soak stops here%n", gatewayDiedAt);
+        break;
+      }
       churnOnce();
       Thread.sleep(3000 + dice.nextInt(3000));
       if (System.nanoTime() > nextReport) {
@@ -180,7 +187,7 @@ public class Soak {
     }
     loadRunning = false;
     for (Thread thread : load) {
-      thread.join(JOB_DEADLINE.toMillis() + NO_ANSWER.toMillis());
+      thread.join(gatewayDiedAt >= 0 ? 5000 : JOB_DEADLINE.toMillis() + NO_ANSWER.toMillis());
     }
     stall(System.nanoTime(), false);
     return report(minutes);
@@ -273,7 +280,8 @@ public class Soak {
     long n = 0;
     while (loadRunning) {
       ObjectNode input = JSON.createObjectNode().put("echo", n++).put("text", "soak \u2713 " + n);
-      call(tally, "/v1/tasks/echo?mode=process&timeout=" + CALL_TIMEOUT_SECONDS + "s", input.toString(), input);
+      call(tally, "/v1/tasks/echo?mode=process&timeout=" + CALL_TIMEOUT_SECONDS + "s", input.toString(),
+          parse(input.toString()));
     }
   }
 
@@ -283,6 +291,7 @@ public class Soak {
       response = CLIENT.send(post(path, body, NO_ANSWER), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       tally.bad(tally.lost, "POST " + path + " " + body + ": " + e);
+      pauseAfterNoAnswer();
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -322,7 +331,7 @@ public class Soak {
         }
         ObjectNode body = JSON.createObjectNode().put("task", "echo").put("mode", "process");
         body.set("inputs", inputs);
-        job(tallies.get("jobs: echo, 40 inputs"), body.toString(), 40, inputs);
+        job(tallies.get("jobs: echo, 40 inputs"), body.toString(), 40, parse(inputs.toString()));
       }
     }
   }
@@ -372,6 +381,7 @@ public class Soak {
       }
     } catch (IOException e) {
       tally.bad(tally.lost, "job " + body + ": " + e);
+      pauseAfterNoAnswer();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -437,16 +447,34 @@ public class Soak {
     System.out.printf("longest stall: %.1f s without a completed sync call (ending at t=%.0f s)%n",
         longestStall / 1e9, longestStallEndsAt);
     System.out.printf("parts that took more than one attempt: %d%n", retriedParts.get());
+    if (gatewayDiedAt >= 0) {
+      System.out.printf("THE GATEWAY EXITED at t=%.0f s, while the churn went on; the soak stopped there%n",
+          gatewayDiedAt);
+    }
     tallies.forEach((kind, tally) -> {
       if (!tally.failed.isEmpty()) {
         System.out.printf("failed %s, by code: %s%n", kind, new TreeMap<>(tally.failed));
       }
       tally.examples.forEach(example -> System.out.printf("  %s: %s%n", kind, example));
     });
-    return lost + lostParts + duplicated + wrong == 0 ? 0 : 1;
+    return lost + lostParts + duplicated + wrong == 0 && gatewayDiedAt < 0 ? 0 : 1;
   }
 
   // --- plumbing ------------------------------------------------------------------------------
+
+  /** After a call with no answer (the gateway may be gone): no loop of refused connections. */
+  private static void pauseAfterNoAnswer() {
+    try {
+      Thread.sleep(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Whether the gateway's JVM still runs; the churn never touches it. */
+  private boolean gatewayAlive() {
+    return ProcessHandle.of(Long.parseLong(args.get("gateway-pid"))).map(ProcessHandle::isAlive).orElse(false);
+  }
 
   private static Thread start(String name, Runnable body) {
     Thread thread = new Thread(body, name);

@@ -93,7 +93,11 @@ public final class WorkerMain implements Callable<Integer> {
           "This worker could not join the cluster at "
               + config.getStringList("akka.cluster.seed-nodes")
               + " within " + settings.joinTimeout().toSeconds()
-              + " s: is a gateway running there, and reachable from here? Exiting.");
+              + " s: is a gateway running there, and reachable from here?"
+              + (config.getString("akka.remote.artery.transport").equals("tls-tcp")
+                  ? " Does this node have a certificate of the cluster's CA (TLS errors in the log)?"
+                  : " Does the cluster talk TLS (then this node needs a certificate of its CA)?")
+              + " Exiting.");
       return 1;
     }
     // The node runs until SIGTERM, or until the cluster downs it; either way Coordinated Shutdown
