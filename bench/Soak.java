@@ -488,6 +488,12 @@ public class Soak {
       if (activeExecutors() >= count) {
         return;
       }
+      // A JVM may fail to start on a loaded machine (Akka's logger start-up times out): again.
+      for (WorkerSlot slot : slots) {
+        if (!slot.process.isAlive()) {
+          slot.start();
+        }
+      }
       Thread.sleep(500);
     }
     throw new IllegalStateException(count + " workers did not become active within " + timeout);
