@@ -36,10 +36,10 @@ class ClusterTlsIT {
   /** Long enough for an untrusted worker to try many times, short enough for the test. */
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(25);
   /**
-   * Longer than TestCluster's: on a loaded machine the first TLS handshake of a JVM (its SSL
+   * Longer than ProcessCluster's: on a loaded machine the first TLS handshake of a JVM (its SSL
    * context, its first TLS code run) may outlast Artery's 20 s handshake timeout, and join late.
    */
-  private static final Duration START_TIMEOUT = TestCluster.START_TIMEOUT.multipliedBy(2);
+  private static final Duration START_TIMEOUT = ProcessCluster.START_TIMEOUT.multipliedBy(2);
 
   @TempDir static Path tls;
   private static final List<NodeProcess> nodes = new ArrayList<>();
@@ -68,7 +68,7 @@ class ClusterTlsIT {
             "TASKGRID_CLUSTER_HOST", "127.0.0.1",
             "TASKGRID_CLUSTER_PORT", Integer.toString(clusterPort)));
     NodeProcess gateway =
-        start("ClusterTlsIT-gateway", Artifacts.gatewayJar(), TestCluster.CLUSTER_OPTIONS, gatewayEnv);
+        start("ClusterTlsIT-gateway", Artifacts.gatewayJar(), ProcessCluster.CLUSTER_OPTIONS, gatewayEnv);
 
     int workerPort = FreePort.next();
     workerAddress = "akka://taskgrid@127.0.0.1:" + workerPort;
@@ -113,10 +113,10 @@ class ClusterTlsIT {
     int views = 0;
     while ((plain.isAlive() || foreign.isAlive()) && System.nanoTime() < deadline) {
       JsonNode view = client.get("/v1/cluster", Duration.ofSeconds(5)).json();
-      Set<String> members = TestCluster.members(view).keySet();
+      Set<String> members = ProcessCluster.members(view).keySet();
       assertTrue(insiders.containsAll(members), "an untrusted node is listed: " + view + tails());
       assertTrue(
-          Set.of(workerAddress).containsAll(TestCluster.executors(view).keySet()),
+          Set.of(workerAddress).containsAll(ProcessCluster.executors(view).keySet()),
           "an untrusted node's executor is listed: " + view + tails());
       GatewayClient.Reply reply = client.post(ECHO, "{\"n\":" + views + "}");
       assertEquals(200, reply.status(), reply + tails());
@@ -130,7 +130,7 @@ class ClusterTlsIT {
       assertTrue(!outsider.log().contains("is Up; its executor takes work"), outsider + " was Up" + outsider.tail());
     }
     JsonNode view = client.get("/v1/cluster").json();
-    assertEquals(insiders, TestCluster.members(view).keySet(), view::toString);
+    assertEquals(insiders, ProcessCluster.members(view).keySet(), view::toString);
     assertTrue(views >= 5, "only " + views + " views while the outsiders tried to join");
     assertTrue(outsiders.stream().noneMatch(view.toString()::contains), view::toString);
   }
@@ -161,7 +161,7 @@ class ClusterTlsIT {
   }
 
   private static NodeProcess startWorker(String name, int port, Map<String, String> tlsEnv) {
-    List<String> options = new ArrayList<>(TestCluster.CLUSTER_OPTIONS);
+    List<String> options = new ArrayList<>(ProcessCluster.CLUSTER_OPTIONS);
     options.add("-Dtaskgrid.worker.join-timeout=" + JOIN_TIMEOUT.toSeconds() + "s");
     Map<String, String> env = new HashMap<>(tlsEnv);
     env.put("TASKGRID_CLUSTER_HOST", "127.0.0.1");

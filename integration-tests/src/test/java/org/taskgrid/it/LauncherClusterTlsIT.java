@@ -43,7 +43,7 @@ class LauncherClusterTlsIT {
         NodeProcess.start(
             "LauncherClusterTlsIT-cluster", List.of("bash", "bin/taskgrid", "cluster", "--workers", "1"), env)) {
       // Certificates first (several keytool runs), then two JVMs and their first TLS handshake.
-      launcher.awaitReady(client, TestCluster.START_TIMEOUT.multipliedBy(3));
+      launcher.awaitReady(client, ProcessCluster.START_TIMEOUT.multipliedBy(3));
       assertFalse(launcher.log().contains(REBUILD_MARKER), "fresh jars, yet it rebuilt" + launcher.tail());
       assertTrue(launcher.log().contains("Created a cluster CA in " + tlsDir.resolve("ca")), launcher.tail());
       for (String file : List.of("node.p12", "truststore.p12", "password", "ca/ca.p12")) {
@@ -55,7 +55,7 @@ class LauncherClusterTlsIT {
           "the folder with the node's key is open to others");
 
       JsonNode view = client.get("/v1/cluster").json();
-      assertEquals(2, TestCluster.members(view).size(), view::toString);
+      assertEquals(2, ProcessCluster.members(view).size(), view::toString);
       GatewayClient.Reply reply = client.post("/v1/tasks/primes", "{\"from\":0,\"to\":1000}");
       assertEquals(200, reply.status(), reply + launcher.tail());
       assertEquals(168, reply.json().path("result").asInt(), reply::toString);
