@@ -131,6 +131,12 @@ class FatJarConfigIT {
         config.getString("akka.cluster.downing-provider-class"));
     assertEquals("gateway", config.getString("akka.cluster.split-brain-resolver.keep-majority.role"));
     assertEquals("tcp", config.getString("akka.remote.artery.transport"));
+    // Mutual TLS, once on (Akka's own: "keystore", TLSv1.2); NodeConfig turns tls-tcp on.
+    String ssl = "akka.remote.artery.ssl.config-ssl-engine.";
+    assertEquals("", config.getString(ssl + "key-store"));
+    assertEquals("TLSv1.3", config.getString(ssl + "protocol"));
+    assertTrue(config.getBoolean(ssl + "require-mutual-authentication"));
+    assertEquals("auto", config.getString("taskgrid.cluster.tls"));
     assertEquals(List.of("akka.event.slf4j.Slf4jLogger"), config.getStringList("akka.loggers"));
   }
 
