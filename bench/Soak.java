@@ -4,7 +4,8 @@
 //
 // What it counts, per kind of work:
 //   completed   answered 200 (a job: succeeded) with the exact result
-//   failed      answered with an error (a job: failed); honest answers, listed by code
+//   failed      answered with an error (a job: failed); honest answers, listed by code (a call
+//               loop waits 0.1 s after a refusal, as a client would)
 //   lost        no answer in time: a call with no reply 30 s after its own timeout, a job that never
 //               ends (its parts not done nor failed count as lost parts)
 //   duplicated  a job that counts more parts done than it has, or an 'inputs' job whose result
@@ -97,9 +98,30 @@ public class Soak {
     boolean leaving;
     long thawAt;
     long deadSince = -1;
+    /** Where this JVM's output starts in the slot's log, which every JVM of the slot appends to. */
+    long logOffset;
+    boolean up;
 
     WorkerSlot(int index) {
       this.index = index;
+    }
+
+    Path log() {
+      return Path.of(args.get("logs"), "worker-" + index + ".log");
+    }
+
+    /** Whether this JVM logged that it is Up with its executor listed. */
+    boolean up() {
+      if (!up) {
+        try (var in = Files.newInputStream(log())) {
+          in.skipNBytes(logOffset);
+          up = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .contains("is Up; its executor takes work");
+        } catch (IOException e) {
+          return false;
+        }
+      }
+      return up;
     }
 
     void start() throws IOException {
@@ -107,7 +129,10 @@ public class Soak {
       command.addAll(Arrays.asList(args.get("jvm-options").trim().split("\\s+")));
       command.addAll(List.of("-jar", args.get("worker-jar"), "--seed", args.get("seed")));
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-      builder.redirectOutput(ProcessBuilder.Redirect.appendTo(new File(args.get("logs"), "worker-" + index + ".log")));
+      File log = log().toFile();
+      logOffset = log.length();
+      up = false;
+      builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log));
       builder.environment().keySet().removeIf(key -> key.startsWith("TASKGRID_"));
       builder.environment().put("TASKGRID_CLUSTER_HOST", "127.0.0.1");
       builder.environment().put("TASKGRID_CLUSTER_TLS", "off");
@@ -120,7 +145,7 @@ public class Soak {
     }
 
     boolean healthy() {
-      return process != null && process.isAlive() && !frozen && !leaving;
+      return process != null && process.isAlive() && !frozen && !leaving && up();
     }
   }
 
@@ -218,9 +243,11 @@ public class Soak {
       }
     }
     List<WorkerSlot> healthy = slots.stream().filter(WorkerSlot::healthy).toList();
-    // One worker that takes work is always left alone, so that work can go on somewhere: a worker
-    // just started may not have joined yet.
-    if (healthy.size() < 2 || activeExecutors() < 2) {
+    // One worker that takes work is always left alone, so that work can go on somewhere: healthy
+    // counts only JVMs that run, are Up (a worker just started may not have joined yet) and were
+    // not sent a signal. The gateway's own view would lag: a worker just killed stays active in
+    // it until the failure detector notices, seconds later.
+    if (healthy.size() < 2) {
       return;
     }
     WorkerSlot victim = healthy.get(dice.nextInt(healthy.size()));
@@ -311,6 +338,9 @@ public class Soak {
     } else {
       String code = answer.path("error").path("code").asText("status " + response.statusCode());
       tally.failed.computeIfAbsent(code, k -> new AtomicLong()).incrementAndGet();
+      // A refusal comes at once: as a client would, wait a little before the next call, so that
+      // the count says how long work was refused rather than how fast a loop spins.
+      pause(100);
     }
   }
 
@@ -464,8 +494,12 @@ public class Soak {
 
   /** After a call with no answer (the gateway may be gone): no loop of refused connections. */
   private static void pauseAfterNoAnswer() {
+    pause(1000);
+  }
+
+  private static void pause(long millis) {
     try {
-      Thread.sleep(1000);
+      Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
