@@ -136,6 +136,8 @@ public class Soak {
       builder.environment().keySet().removeIf(key -> key.startsWith("TASKGRID_"));
       builder.environment().put("TASKGRID_CLUSTER_HOST", "127.0.0.1");
       builder.environment().put("TASKGRID_CLUSTER_TLS", "off");
+      // Several workers on one machine: no metrics port, rather than a fight over one.
+      builder.environment().put("TASKGRID_METRICS_PORT", "0");
       process = builder.start();
       Files.writeString(Path.of(args.get("pids")), process.pid() + "\n", StandardOpenOption.APPEND);
       frozen = false;

@@ -166,6 +166,7 @@ class ClusterTlsIT {
     Map<String, String> env = new HashMap<>(tlsEnv);
     env.put("TASKGRID_CLUSTER_HOST", "127.0.0.1");
     env.put("TASKGRID_CLUSTER_PORT", Integer.toString(port));
+    env.put("TASKGRID_METRICS_PORT", "0");
     return start(name, Artifacts.workerJar(), options, env, "--seed", gatewayAddress.substring("akka://taskgrid@".length()));
   }
 
