@@ -14,6 +14,8 @@
   /** When /metrics is missing, look again now and then: the node may be upgraded. */
   const METRICS_MISSING_EVERY_MS = 30000;
   const RATE_WINDOW_MS = 5 * 60 * 1000;
+  /** The chart's x axis spans at least this, so a first rate is not stretched over the width. */
+  const SHORTEST_SPAN_MS = 60 * 1000;
   const JOBS_SHOWN = 50;
   /**
    * Event streams open at once. A browser opens at most 6 HTTP/1.1 connections to one host and an
@@ -280,6 +282,15 @@
             bar(segments, Math.max(lane.slots, lane.running + lane.queued), label, executor.node + ' ' + lane.name),
           );
         });
+        // The lanes' slots as reported; the router counts in-flight parts per executor, not per
+        // lane, so the one bar above stays the only load shown.
+        const slots = [
+          ['blocking', executor.blockingSlots],
+          ['cpu', executor.cpuSlots],
+        ].filter(([, value]) => value !== undefined && value !== null);
+        const slotText = slots.length === 0 ? [] : [
+          el('div', { class: 'slots muted small', text: 'slots: ' + slots.map(([name, value]) => name + ' ' + value).join(' \u00b7 ') }),
+        ];
         return el(
           'div',
           { class: 'executor', 'data-node': executor.node },
@@ -291,6 +302,7 @@
             el('span', { class: 'muted small', text: (executor.completed ?? 0) + ' done' }),
           ),
           ...lanes,
+          ...slotText,
         );
       }),
     );
@@ -374,6 +386,7 @@
         continue;
       }
       points.push({
+        from: before.at,
         at: after.at,
         rate: (after.total - before.total) / seconds,
         errors: Math.max(0, after.errors - before.errors) / seconds,
@@ -381,6 +394,12 @@
       });
     }
     return points;
+  }
+
+  /** A span of the chart's x axis as its left label: "-40 s", "-3 min". */
+  function spanText(ms) {
+    const seconds = Math.round(ms / 1000);
+    return seconds < 120 ? seconds + ' s' : Math.round(seconds / 60) + ' min';
   }
 
   function svg(tag, attributes) {
@@ -413,16 +432,26 @@
       return;
     }
     const now = Date.now();
+    // The x axis spans the scrapes kept, at least SHORTEST_SPAN_MS: a fixed five minutes would
+    // squeeze the first minutes of a fresh page into a few pixels at the right edge.
+    const span = Math.min(RATE_WINDOW_MS, Math.max(SHORTEST_SPAN_MS, now - scrapes[0].at));
     const max = Math.max(1, ...points.map((point) => point.rate));
-    const x = (at) => (width * (at - (now - RATE_WINDOW_MS))) / RATE_WINDOW_MS;
+    const x = (at) => Math.max(0, (width * (at - (now - span))) / span);
     const y = (rate) => height - 4 - ((height - 8) * rate) / max;
-    const line = points.map((point) => x(point.at).toFixed(1) + ',' + y(point.rate).toFixed(1));
-    const first = x(points[0].at).toFixed(1);
+    // Each rate is the mean between two scrapes, so it is drawn as a step over that interval: one
+    // rate (two scrapes) is already a visible segment, where a polyline of one point draws nothing.
+    const steps = (value) => points.flatMap((point) => [
+      x(point.from).toFixed(1) + ',' + y(value(point)).toFixed(1),
+      x(point.at).toFixed(1) + ',' + y(value(point)).toFixed(1),
+    ]);
+    const line = steps((point) => point.rate);
+    const first = x(points[0].from).toFixed(1);
     const last = x(points[points.length - 1].at).toFixed(1);
     chart.append(svg('polygon', { class: 'area', points: first + ',' + height + ' ' + line.join(' ') + ' ' + last + ',' + height }));
     chart.append(svg('polyline', { class: 'line', points: line.join(' ') }));
+    $('rate-span').textContent = '-' + spanText(span);
     if (points.some((point) => point.errors > 0)) {
-      const errors = points.map((point) => x(point.at).toFixed(1) + ',' + y(point.errors).toFixed(1));
+      const errors = steps((point) => point.errors);
       chart.append(svg('polyline', { class: 'errors', points: errors.join(' ') }));
     }
     const latest = points[points.length - 1];
