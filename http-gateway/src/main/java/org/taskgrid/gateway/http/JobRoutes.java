@@ -15,7 +15,6 @@ import static akka.http.javadsl.server.Directives.post;
 import akka.NotUsed;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.javadsl.AskPattern;
 import akka.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.Location;
@@ -109,8 +108,8 @@ public final class JobRoutes {
   private Route start(JsonNode body, MemoryBudget.Charge charge) {
     JobSpec spec = spec(body, charge);
     return onSuccess(
-        AskPattern.<JobManager.Command, Optional<String>>ask(
-            jobs, replyTo -> new JobManager.StartJob(spec, replyTo), askTimeout, system.scheduler()),
+        Asks.<JobManager.Command, Optional<String>>ask(
+            system, jobs, replyTo -> new JobManager.StartJob(spec, replyTo), askTimeout),
         started -> {
           String id =
               started.orElseThrow(
@@ -138,8 +137,8 @@ public final class JobRoutes {
                             "state must be one of running, succeeded, failed, cancelled", "state"));
     int limit = limit(Requests.single(query, "limit"));
     return onSuccess(
-        AskPattern.<JobManager.Command, List<JobView>>ask(
-            jobs, replyTo -> new JobManager.ListJobs(state, limit, replyTo), askTimeout, system.scheduler()),
+        Asks.<JobManager.Command, List<JobView>>ask(
+            system, jobs, replyTo -> new JobManager.ListJobs(state, limit, replyTo), askTimeout),
         views -> complete(Json.response(StatusCodes.OK, views)));
   }
 
@@ -149,8 +148,8 @@ public final class JobRoutes {
 
   private Route cancel(String id) {
     return onSuccess(
-        AskPattern.<JobManager.Command, Optional<JobView>>ask(
-            jobs, replyTo -> new JobManager.CancelJob(id, replyTo), askTimeout, system.scheduler()),
+        Asks.<JobManager.Command, Optional<JobView>>ask(
+            system, jobs, replyTo -> new JobManager.CancelJob(id, replyTo), askTimeout),
         view ->
             complete(
                 Json.response(
@@ -168,11 +167,11 @@ public final class JobRoutes {
                 view -> false, view -> Optional.empty(), EVENT_BUFFER, OverflowStrategy.dropHead())
             .preMaterialize(system);
     return onSuccess(
-        AskPattern.<JobManager.Command, JobManager.FollowAnswer>ask(
+        Asks.<JobManager.Command, JobManager.FollowAnswer>ask(
+            system,
             jobs,
             replyTo -> new JobManager.FollowJob(id, stream.first(), replyTo),
-            askTimeout,
-            system.scheduler()),
+            askTimeout),
         answer -> {
           // A stream not used here is never subscribed to, and Akka stops it after its
           // subscription timeout.
