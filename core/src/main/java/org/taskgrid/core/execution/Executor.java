@@ -236,7 +236,8 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       CompletionStage<JsonNode> work =
           CompletableFuture.supplyAsync(() -> startAsync(run, command.input()), pools.get(Lane.ASYNC))
               .thenCompose(stage -> stage)
-              .thenApply(result -> fitting(result, command));
+              // On our pool, not on whatever thread (a task's own I/O or timer) ended the stage.
+              .thenApplyAsync(result -> fitting(result, command), pools.get(Lane.ASYNC));
       getContext()
           .pipeToSelf(work, (result, error) -> new Finished(runId, result, error, PartProtocol.NO_THREAD));
     } else {

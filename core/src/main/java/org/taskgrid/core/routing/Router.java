@@ -292,8 +292,11 @@ public final class Router extends AbstractBehavior<Router.Command> {
       pending.get(part.lane).add(part);
     }
     parts.put(submit.partId(), part);
-    timers.startSingleTimer(
-        submit.partId(), new DeadlinePassed(submit.partId()), Duration.ofMillis(submit.timeoutMillis()));
+    if (part.target == null || !submit.timeoutFromStart()) {
+      // A part timed from its start got its backstop when it was dispatched: keep that one.
+      timers.startSingleTimer(
+          submit.partId(), new DeadlinePassed(submit.partId()), Duration.ofMillis(submit.timeoutMillis()));
+    }
     return this;
   }
 

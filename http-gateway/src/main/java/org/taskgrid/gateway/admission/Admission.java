@@ -1,6 +1,5 @@
 package org.taskgrid.gateway.admission;
 
-import com.typesafe.config.Config;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,11 +124,6 @@ public final class Admission {
     }
     this.maxInFlight = maxInFlight;
     this.maxQueued = maxQueued;
-  }
-
-  public static Admission fromConfig(Config root) {
-    Config config = root.getConfig("taskgrid.admission");
-    return new Admission(config.getInt("max-in-flight"), config.getInt("max-queued"));
   }
 
   /**
