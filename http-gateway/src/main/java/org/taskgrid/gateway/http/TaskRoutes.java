@@ -20,7 +20,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +59,7 @@ public final class TaskRoutes {
   private final GatewaySettings settings;
   private final FrameLimit frameLimit;
   private final Requests.BodySettings bodySettings;
+  private final CallIds callIds = new CallIds();
 
   public TaskRoutes(
       ActorSystem<?> system,
@@ -141,7 +141,7 @@ public final class TaskRoutes {
         .thenCompose(
             granted -> {
               Duration left = timeout.minusNanos(System.nanoTime() - start);
-              String partId = UUID.randomUUID().toString();
+              String partId = callIds.next();
               long submitted = System.nanoTime();
               return Asks.<Router.Command, PartProtocol.PartOutcome>ask(
                       system,
