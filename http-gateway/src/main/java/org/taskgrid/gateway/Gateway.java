@@ -115,7 +115,7 @@ public final class Gateway {
                 settings.askTimeout()),
             openApi,
             new ClusterRoutes(system, router, settings.askTimeout()),
-            new TaskRoutes(system, registry, router, admission, budget, settings),
+            new TaskRoutes(system, registry, router, executor, admission, budget, settings),
             new JobRoutes(
                 system, registry, jobs, jobSettings, budget, settings.maxBodyBytes(),
                 settings.askTimeout()));
