@@ -25,7 +25,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.taskgrid.core.Asks;
 import org.taskgrid.core.execution.Executor;
 import org.taskgrid.core.execution.PartProtocol;
 import org.taskgrid.core.metrics.PartMetrics;
@@ -123,13 +122,18 @@ public final class TaskRoutes {
                 if (mode == Mode.PROCESS) {
                   frameLimit.check(input, null);
                 }
-                return onSuccess(run(task, input, mode, timeout), response -> complete(response));
+                // The answer is built in Akka HTTP's continuation, on the dispatcher.
+                return onSuccess(
+                    run(task, input, mode, timeout), outcome -> complete(answer(task, mode, outcome)));
               });
         });
   }
 
-  /** Waits for an admission slot (within the call's timeout), runs the part, frees the slot. */
-  private CompletionStage<HttpResponse> run(
+  /**
+   * Waits for an admission slot (within the call's timeout), runs the part, frees the slot. The
+   * outcome completes on the thread that answered it (see {@link CallAsk}).
+   */
+  private CompletionStage<PartProtocol.PartOutcome> run(
       RegisteredTask<?> task, JsonNode input, Mode mode, Duration timeout) {
     Admission budget = admission.of(mode);
     CompletableFuture<Void> slot =
@@ -151,7 +155,7 @@ public final class TaskRoutes {
               Duration wait = left.plus(settings.answerGrace());
               CompletableFuture<PartProtocol.PartOutcome> asked =
                   mode == Mode.PROCESS
-                      ? Asks.<Router.Command, PartProtocol.PartOutcome>ask(
+                      ? CallAsk.<Router.Command, PartProtocol.PartOutcome>ask(
                           system,
                           router,
                           replyTo -> new Router.Submit(partId, task.name(), input, mode, millis, replyTo),
@@ -159,7 +163,7 @@ public final class TaskRoutes {
                       // Thread and async parts run on this node's executor, and the router would
                       // only pass them on to it (one attempt, nothing to route): one actor hop
                       // less per call. The executor answers as it does through the router.
-                      : Asks.<Executor.Command, PartProtocol.PartOutcome>ask(
+                      : CallAsk.<Executor.Command, PartProtocol.PartOutcome>ask(
                           system,
                           localExecutor,
                           replyTo ->
@@ -173,8 +177,7 @@ public final class TaskRoutes {
                           PartMetrics.of(system).ended(task.name(), mode, outcome, submitted);
                         }
                       });
-            })
-        .thenApply(outcome -> answer(task, mode, outcome));
+            });
   }
 
   private static HttpResponse answer(RegisteredTask<?> task, Mode mode, PartProtocol.PartOutcome outcome) {
