@@ -3,7 +3,6 @@ package org.taskgrid.gateway.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +23,24 @@ public final class RouteTemplates {
 
   private static final Pattern PARAMETER = Pattern.compile("\\{[^/}]+}");
 
-  private record Template(String template, Pattern pattern) {}
+  /**
+   * A template as its segments between slashes: a literal one must be equal, a {@code null} one (a
+   * parameter) any non-empty segment. Compared segment by segment, with no regular expression:
+   * every request is matched, and a regex per template per request showed in the profile.
+   */
+  private record Template(String template, String[] segments) {
+    boolean matches(String[] path) {
+      if (path.length != segments.length) {
+        return false;
+      }
+      for (int i = 0; i < path.length; i++) {
+        if (segments[i] == null ? path[i].isEmpty() : !segments[i].equals(path[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
 
   private final List<Template> templates;
 
@@ -43,8 +59,9 @@ public final class RouteTemplates {
   /** The template {@code path} matches; a trailing slash is the same route, as the routes say. */
   public String match(String path) {
     String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    String[] segments = trimmed.split("/", -1);
     for (Template template : templates) {
-      if (template.pattern().matcher(trimmed).matches()) {
+      if (template.matches(segments)) {
         return template.template();
       }
     }
@@ -57,14 +74,12 @@ public final class RouteTemplates {
   }
 
   private static Template template(String template) {
-    StringBuilder regex = new StringBuilder();
-    Matcher parameter = PARAMETER.matcher(template);
-    int last = 0;
-    while (parameter.find()) {
-      regex.append(Pattern.quote(template.substring(last, parameter.start()))).append("[^/]+");
-      last = parameter.end();
+    String[] segments = template.split("/", -1);
+    for (int i = 0; i < segments.length; i++) {
+      if (PARAMETER.matcher(segments[i]).matches()) {
+        segments[i] = null;
+      }
     }
-    regex.append(Pattern.quote(template.substring(last)));
-    return new Template(template, Pattern.compile(regex.toString()));
+    return new Template(template, segments);
   }
 }
