@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.taskgrid.gateway.jobs.store.JobStore;
+import org.taskgrid.gateway.jobs.store.StoreSettings;
 
 /**
  * The job store for actors and routes: each call runs on the store's own dispatcher ({@code
@@ -17,7 +18,7 @@ import org.taskgrid.gateway.jobs.store.JobStore;
  */
 public final class AsyncJobStore {
   /** The dispatcher that every store call runs on. */
-  public static final String DISPATCHER = "taskgrid.store.dispatcher";
+  public static final String DISPATCHER = StoreSettings.DISPATCHER;
 
   private final JobStore store;
   private final Executor executor;

@@ -159,10 +159,9 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
       return storage.store().call(store -> {
         // The body's text is written here, on the store's thread, not the actor's.
         store.create(
-            new StoredJob(
+            StoredJob.accepted(
                 id, spec.task().name(), spec.mode().wireName(), StoredJobs.text(posted.request()),
-                spec.inputs().size(), JobState.RUNNING, 0, 0, 0, null, null, Instant.parse(createdAt), null,
-                storage.owner(), false, 0));
+                spec.inputs().size(), Instant.parse(createdAt), storage.owner()));
         return Optional.of(Map.<Integer, String>of());
       });
     }

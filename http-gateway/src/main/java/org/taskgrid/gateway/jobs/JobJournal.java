@@ -244,13 +244,11 @@ public final class JobJournal extends AbstractBehavior<JobJournal.Command> {
           for (Entry entry : batch.entries()) {
             Map<Integer, String> texts = new HashMap<>();
             entry.parts().forEach((part, result) -> texts.put(part, StoredJobs.text(result)));
-            progress.add(new JobProgress(entry.id(), self, texts, entry.done(), entry.failed(), entry.retried()));
+            progress.add(new JobProgress(entry.id(), self, texts, entry.failed(), entry.retried()));
           }
           List<FlushAnswer> answers = progress.isEmpty() ? List.of() : jobStore.record(progress);
           for (JobView view : batch.finishes()) {
-            if (!jobStore.finish(
-                view.id(), self, view.state(), StoredJobs.resultText(view.result()),
-                StoredJobs.text(view.errors()), StoredJobs.instant(view.finishedAt()))) {
+            if (!jobStore.finish(view.id(), self, StoredJobs.end(view))) {
               system.log()
                   .warn("Job {} ended here, but another gateway owns it now: its end was not written", view.id());
             }

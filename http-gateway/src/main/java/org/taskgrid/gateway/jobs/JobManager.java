@@ -405,7 +405,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     storage.ifPresent(
         store ->
             store.store()
-                .call(jobStore -> jobStore.prune(oldest, settings.maxRetained()))
+                .call(
+                    jobStore -> jobStore.prune(oldest, settings.maxRetained(), settings.maxRetainedSize()))
                 .whenCompleteAsync(
                     (pruned, error) -> {
                       if (error != null) {

@@ -13,11 +13,11 @@ import akka.cluster.typed.Cluster;
 import akka.cluster.typed.SelfUp;
 import akka.cluster.typed.Subscribe;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.taskgrid.gateway.jobs.store.JobEnd;
 import org.taskgrid.gateway.jobs.store.StoredJob;
 
 /**
@@ -122,7 +122,7 @@ public final class JobRecovery extends AbstractBehavior<JobRecovery.Command> {
         storage.store().call(
             store ->
                 store.orphans(live, ORPHANS_PER_ROUND).stream()
-                    .map(orphan -> store.find(orphan.id()))
+                    .map(orphan -> store.find(orphan.jobId()))
                     .flatMap(Optional::stream)
                     .filter(job -> job.state() == JobState.RUNNING && !live.contains(job.owner()))
                     .toList()),
@@ -186,13 +186,13 @@ public final class JobRecovery extends AbstractBehavior<JobRecovery.Command> {
   /** Claims the job and writes its end: only one gateway does, whoever claims it first. */
   private void end(StoredJob job, JobState state, JobView.PartError error) {
     asked.add(job.id());
-    String errors = StoredJobs.text(error == null ? List.of() : List.of(error));
+    JobEnd end = StoredJobs.end(job, state, error == null ? List.of() : List.of(error));
     String owner = storage.owner();
     getContext().pipeToSelf(
         storage.store().call(
             store ->
                 store.claim(job.id(), job.owner(), owner)
-                    && store.finish(job.id(), owner, state, null, errors, Instant.now())),
+                    && store.finish(job.id(), owner, end)),
         (claimed, failure) -> new Ended(job.id(), state, Boolean.TRUE.equals(claimed), failure));
   }
 

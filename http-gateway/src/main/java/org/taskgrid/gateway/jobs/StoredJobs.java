@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.time.Instant;
 import java.util.List;
+import org.taskgrid.gateway.jobs.store.JobEnd;
 import org.taskgrid.gateway.jobs.store.StoredJob;
 
 /**
@@ -66,8 +67,17 @@ public final class StoredJobs {
     }
   }
 
-  /** When a job ended, from its view's ISO-8601 text. */
-  static Instant instant(String iso) {
-    return iso == null ? null : Instant.parse(iso);
+  /** A finished job's end, as the store writes it. */
+  static JobEnd end(JobView view) {
+    return new JobEnd(
+        view.state(), view.done(), view.failed(), view.retried(), resultText(view.result()),
+        view.errors().isEmpty() ? null : text(view.errors()), Instant.parse(view.finishedAt()));
+  }
+
+  /** An end without result: a job that could not be resumed, or whose cancel was asked. */
+  static JobEnd end(StoredJob job, JobState state, List<JobView.PartError> errors) {
+    return new JobEnd(
+        state, job.done(), job.failed(), job.retried(), null,
+        errors.isEmpty() ? null : text(errors), Instant.now());
   }
 }
