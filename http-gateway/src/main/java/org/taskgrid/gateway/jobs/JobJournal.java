@@ -100,6 +100,7 @@ public final class JobJournal extends AbstractBehavior<JobJournal.Command> {
   private final AsyncJobStore store;
   private final String owner;
   private final Settings settings;
+  private final JobMetrics metrics;
   private final Map<String, Pending> jobs = new HashMap<>();
   private final List<ActorRef<Done>> waitingForFlush = new ArrayList<>();
   private int pendingParts;
@@ -117,6 +118,7 @@ public final class JobJournal extends AbstractBehavior<JobJournal.Command> {
     this.store = store;
     this.owner = owner;
     this.settings = settings;
+    this.metrics = JobMetrics.of(context.getSystem());
     timers.startTimerWithFixedDelay(Tick.FLUSH, settings.flushInterval());
     timers.startTimerWithFixedDelay(Tick.CHECK_ALL, settings.checkInterval());
   }
@@ -259,6 +261,7 @@ public final class JobJournal extends AbstractBehavior<JobJournal.Command> {
 
   private Behavior<Command> onFlushed(Flushed flushed) {
     flushing = false;
+    metrics.flushed(flushed.batch().entries().stream().mapToInt(entry -> entry.parts().size()).sum());
     if (failuresInARow > 0) {
       getContext().getLog().info("The job store takes job progress again after {} failed flushes", failuresInARow);
       failuresInARow = 0;
