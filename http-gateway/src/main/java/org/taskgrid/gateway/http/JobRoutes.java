@@ -259,7 +259,10 @@ public final class JobRoutes implements JobRequests {
   private Route events(String id) {
     Pair<ActorRef<JobView>, Source<JobView, NotUsed>> stream =
         ActorSource.<JobView>actorRef(
-                view -> false, view -> Optional.empty(), EVENT_BUFFER, OverflowStrategy.dropHead())
+                view -> view == JobManager.HANDED_OFF,
+                view -> Optional.empty(),
+                EVENT_BUFFER,
+                OverflowStrategy.dropHead())
             .preMaterialize(system);
     return onSuccess(
         Asks.<JobManager.Command, JobManager.FollowAnswer>ask(
@@ -282,8 +285,16 @@ public final class JobRoutes implements JobRequests {
                     "this job or this gateway has as many event streams as it serves; retry later");
             default -> {}
           }
-          // The finished view is the last event; ending the stream stops the follower.
-          return completeOK(asEvents(stream.second()), EventStreamMarshalling.toEventStream());
+          // The finished view is the last event; ending the stream stops the follower. Should
+          // another gateway take the job over, the stream goes on from the store.
+          Source<JobView, NotUsed> views =
+              store.isEmpty()
+                  ? stream.second()
+                  : stream.second()
+                      .concat(
+                          Source.lazySource(() -> polledViews(store.get(), id))
+                              .mapMaterializedValue(later -> NotUsed.getInstance()));
+          return completeOK(asEvents(views), EventStreamMarshalling.toEventStream());
         });
   }
 
@@ -314,23 +325,27 @@ public final class JobRoutes implements JobRequests {
             throw ApiError.overloaded(
                 "this gateway has as many event streams as it serves; retry later");
           }
-          Source<JobView, NotUsed> polled =
-              Source.tick(settings.storePollInterval(), settings.storePollInterval(), id)
-                  .mapMaterializedValue(cancellable -> NotUsed.getInstance())
-                  .mapAsync(1, tick -> jobStore.call(stored -> stored.find(id)))
-                  .takeWhile(Optional::isPresent)
-                  .map(found -> StoredJobs.view(found.get()));
           Source<JobView, NotUsed> changes =
               Source.single(view)
-                  .concat(polled)
-                  .statefulMapConcat(onlyChanges())
+                  .concat(polledViews(jobStore, id))
                   .watchTermination(
                       (notUsed, ended) -> {
-                        ended.whenComplete((done, error) -> storeFollowers.decrementAndGet());
+                        ended.whenCompleteAsync(
+                            (done, error) -> storeFollowers.decrementAndGet(), system.executionContext());
                         return NotUsed.getInstance();
                       });
           return completeOK(asEvents(changes), EventStreamMarshalling.toEventStream());
         });
+  }
+
+  /** The job's row every store-poll-interval, when it changed; ends when the job is forgotten. */
+  private Source<JobView, NotUsed> polledViews(AsyncJobStore jobStore, String id) {
+    return Source.tick(settings.storePollInterval(), settings.storePollInterval(), id)
+        .mapMaterializedValue(cancellable -> NotUsed.getInstance())
+        .mapAsync(1, tick -> jobStore.call(stored -> stored.find(id)))
+        .takeWhile(Optional::isPresent)
+        .map(found -> StoredJobs.view(found.get()))
+        .statefulMapConcat(onlyChanges());
   }
 
   /** Lets a view through when its progress or state differs from the last one let through. */

@@ -148,6 +148,14 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
                     replyTo.tell(new JobManager.NotStored(String.valueOf(failed.error().getMessage())));
                     return Behaviors.stopped();
                   })
+              // Stopped while the store writes (the gateway stops): what it holds goes back.
+              .onSignal(
+                  PostStop.class,
+                  signal -> {
+                    slots.close();
+                    spec.charge().release();
+                    return Behaviors.same();
+                  })
               .build();
         });
   }

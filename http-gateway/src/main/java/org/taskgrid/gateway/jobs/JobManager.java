@@ -115,6 +115,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       MemoryBudget.Charge charge)
       implements Command {}
 
+  /**
+   * What the followers of a job hear when another gateway takes it over: nothing more comes from
+   * here (their stream goes on from the store). Told by identity, never shown.
+   */
+  public static final JobView HANDED_OFF =
+      new JobView("", "", "", JobState.RUNNING, 0, 0, 0, 0, null, List.of(), "", null);
+
   /** From a coordinator: another gateway claimed its job, which this one forgets (the store has it). */
   public record JobHandedOff(String id) implements Command {}
 
@@ -279,7 +286,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     views.remove(id);
     Set<ActorRef<JobView>> gone = followers.remove(id);
     if (gone != null) {
-      gone.forEach(follower -> getContext().unwatch(follower));
+      gone.forEach(
+          follower -> {
+            getContext().unwatch(follower);
+            follower.tell(HANDED_OFF);
+          });
       followerCount -= gone.size();
     }
     return this;
