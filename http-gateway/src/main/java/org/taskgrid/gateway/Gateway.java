@@ -108,7 +108,7 @@ public final class Gateway {
         Runtime.getRuntime().maxMemory() >> 20);
     JobSettings jobSettings = JobSettings.fromConfig(config);
     StoreSettings storeSettings = StoreSettings.fromConfig(config);
-    Optional<JobStorage> storage = openStore(system, storeSettings);
+    Optional<JobStorage> storage = openStore(system, storeSettings, jobSettings);
     ActorRef<JobManager.Command> jobs =
         system.systemActorOf(
             restartOnFailure(JobManager.create(router, admission, jobSettings, storage)),
@@ -156,7 +156,8 @@ public final class Gateway {
    * stops the gateway at start; its journal; and at shutdown a last flush of the part results
    * recorded so far, then the pool closed once the actors are gone.
    */
-  private static Optional<JobStorage> openStore(ActorSystem<?> system, StoreSettings settings) {
+  private static Optional<JobStorage> openStore(
+      ActorSystem<?> system, StoreSettings settings, JobSettings jobSettings) {
     if (!settings.enabled()) {
       system.log().info("The job store is off: jobs live in this gateway's memory only");
       return Optional.empty();
@@ -171,8 +172,9 @@ public final class Gateway {
                 JobJournal.create(
                     calls,
                     owner,
-                    new JobJournal.Settings(
-                        settings.flushInterval(), settings.flushMaxParts(), settings.recoveryInterval()))),
+                    JobJournal.Settings.of(
+                        jobSettings, settings.flushInterval(), settings.flushMaxParts(),
+                        settings.recoveryInterval()))),
             "job-journal",
             Props.empty());
     CoordinatedShutdown.get(system)

@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,7 +27,8 @@ import org.taskgrid.gateway.jobs.store.JobStore;
  * 100 000. One flush is in flight at a time, on the store's dispatcher; what comes meanwhile waits
  * for the next. A failed flush keeps its batch for the next one (recording is idempotent).
  *
- * <p>A job's final state goes in the same flush as its last results, after them. What the store
+ * <p>A job's final state goes in the same flush as its last results, after them; then retention
+ * prunes the store (by age, count and bytes) as the manager prunes its memory. What the store
  * answers goes back to each coordinator: the job is owned by another gateway now (it stops
  * quietly) or a cancel was asked on another gateway (it cancels). So that a cancel is heard while
  * no part ends, every running job is in a flush at least once per check interval.
@@ -71,8 +73,23 @@ public final class JobJournal extends AbstractBehavior<JobJournal.Command> {
    * @param flushInterval how long results gather before they are written
    * @param maxParts the most part results in one flush; more start the next flush at once
    * @param checkInterval how often every running job is in a flush, to hear of cancels and claims
+   * @param retention how long finished jobs are kept, at most how many, and their results' bytes:
+   *     a flush that ends jobs prunes the store by these as the manager prunes its memory
    */
-  public record Settings(Duration flushInterval, int maxParts, Duration checkInterval) {}
+  public record Settings(
+      Duration flushInterval,
+      int maxParts,
+      Duration checkInterval,
+      Duration retention,
+      int maxRetained,
+      long maxRetainedBytes) {
+
+    /** The journal of a gateway with these job and store settings. */
+    public static Settings of(JobSettings jobs, Duration flushInterval, int maxParts, Duration checkInterval) {
+      return new Settings(
+          flushInterval, maxParts, checkInterval, jobs.retention(), jobs.maxRetained(), jobs.maxRetainedSize());
+    }
+  }
 
   /** What one job has that the store does not have yet. */
   private static final class Pending {
@@ -254,6 +271,10 @@ public final class JobJournal extends AbstractBehavior<JobJournal.Command> {
               system.log()
                   .warn("Job {} ended here, but another gateway owns it now: its end was not written", view.id());
             }
+          }
+          if (!batch.finishes().isEmpty()) {
+            jobStore.prune(
+                Instant.now().minus(settings.retention()), settings.maxRetained(), settings.maxRetainedBytes());
           }
           return answers;
         });

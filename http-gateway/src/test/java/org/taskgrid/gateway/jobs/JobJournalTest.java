@@ -36,6 +36,7 @@ abstract class JobJournalTest {
   private static final Duration PROMPTLY = Duration.ofSeconds(10);
   private static final String ME = "akka://taskgrid@127.0.0.1:1#1";
   private static final int MAX_PARTS = 500;
+  private static final int MAX_RETAINED = 3;
   /** One per test class (the H2 and the PostgreSQL one each have theirs). */
   private final ActorTestKit testKit = ActorTestKit.create("JobJournalTest");
 
@@ -56,7 +57,9 @@ abstract class JobJournalTest {
             JobJournal.create(
                 AsyncJobStore.on(testKit.system(), store),
                 ME,
-                new JobJournal.Settings(Duration.ofMillis(50), MAX_PARTS, Duration.ofMillis(200))));
+                new JobJournal.Settings(
+                    Duration.ofMillis(50), MAX_PARTS, Duration.ofMillis(200), Duration.ofHours(1),
+                    MAX_RETAINED, Long.MAX_VALUE)));
   }
 
   @AfterEach
@@ -125,6 +128,29 @@ abstract class JobJournalTest {
     assertTrue(store.requestCancel(id));
 
     coordinator.expectMessage(PROMPTLY, JobCoordinator.Cancel.INSTANCE);
+  }
+
+  @Test
+  void endingJobsPruneTheStoreAsRetentionSays() throws Exception {
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < MAX_RETAINED + 2; i++) {
+      String id = createJob(1);
+      ids.add(id);
+      journal.tell(new JobJournal.Track(id, testKit.<JobCoordinator.Command>createTestProbe().ref()));
+      Instant end = Instant.now();
+      journal.tell(
+          new JobJournal.Finish(
+              new JobView(
+                  id, "echo", "thread", JobState.SUCCEEDED, 1, 1, 0, 0,
+                  JsonNodeFactory.instance.numberNode(i), List.of(), end.toString(), end.toString())));
+      Await.atMost(PROMPTLY, "job " + i + " ended in the store")
+          .until(() -> store.find(id).map(StoredJob::state).orElse(JobState.RUNNING), JobState::finished);
+    }
+    Await.atMost(PROMPTLY, "the oldest two forgotten")
+        .until(() -> store.find(ids.get(0)).isEmpty() && store.find(ids.get(1)).isEmpty());
+    for (String kept : ids.subList(2, ids.size())) {
+      assertTrue(store.find(kept).isPresent(), "the newest " + MAX_RETAINED + " are kept");
+    }
   }
 
   private String createJob(int parts) {
