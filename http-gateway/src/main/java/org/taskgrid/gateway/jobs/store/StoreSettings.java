@@ -106,10 +106,11 @@ public record StoreSettings(
     return dataDir.resolve(EMBEDDED_NAME + ".mv.db");
   }
 
-  /** Never the password. */
+  /** Never the password, nor one written in the URL. */
   @Override
   public String toString() {
-    return "StoreSettings[enabled=" + enabled + ", url=" + jdbcUrl + ", user=" + user
+    String url = jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    return "StoreSettings[enabled=" + enabled + ", url=" + url + ", user=" + user
         + ", password=" + (password.isEmpty() ? "" : "***") + ", dataDir=" + dataDir + ", poolSize=" + poolSize
         + ", flushInterval=" + flushInterval + ", flushMaxParts=" + flushMaxParts
         + ", recoveryInterval=" + recoveryInterval + "]";
