@@ -81,6 +81,14 @@ public final class JobStore implements AutoCloseable {
     config.setPassword(settings.password());
     config.setMaximumPoolSize(settings.poolSize());
     config.setConnectionTimeout(Math.max(250, settings.connectionTimeout().toMillis()));
+    if (settings.jdbcUrl().startsWith("jdbc:postgresql:")) {
+      // A database host that vanishes without closing its connections must fail the calls, not
+      // hold the store's threads forever.
+      config.addDataSourceProperty("connectTimeout", Math.max(1, settings.connectionTimeout().toSeconds()));
+      config.addDataSourceProperty("socketTimeout", Math.max(1, settings.socketTimeout().toSeconds()));
+      config.addDataSourceProperty("tcpKeepAlive", true);
+      config.addDataSourceProperty("ApplicationName", "taskgrid-gateway");
+    }
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(config);

@@ -15,6 +15,7 @@ import java.util.Locale;
  * @param embedded the H2 file under {@code dataDir} (no URL was given): its directory is created
  * @param poolSize connections, and threads of {@link #DISPATCHER}
  * @param connectionTimeout how long a call waits for a connection
+ * @param socketTimeout PostgreSQL: how long a call waits for the server's answer before it fails
  * @param flushInterval part results are written at least this often
  * @param flushMaxParts and sooner when this many wait
  * @param recoveryInterval how often a gateway looks for jobs to resume
@@ -28,6 +29,7 @@ public record StoreSettings(
     boolean embedded,
     int poolSize,
     Duration connectionTimeout,
+    Duration socketTimeout,
     Duration flushInterval,
     int flushMaxParts,
     Duration recoveryInterval) {
@@ -42,7 +44,7 @@ public record StoreSettings(
     if (poolSize < 1 || flushMaxParts < 1) {
       throw new IllegalArgumentException("taskgrid.store: pool-size and flush-max-parts must be >= 1");
     }
-    for (Duration duration : new Duration[] {connectionTimeout, flushInterval, recoveryInterval}) {
+    for (Duration duration : new Duration[] {connectionTimeout, socketTimeout, flushInterval, recoveryInterval}) {
       if (duration.isNegative() || duration.isZero()) {
         throw new IllegalArgumentException("taskgrid.store: every duration must be positive, not " + duration);
       }
@@ -73,6 +75,7 @@ public record StoreSettings(
         embedded,
         config.getInt("pool-size"),
         config.getDuration("connection-timeout"),
+        config.getDuration("socket-timeout"),
         config.getDuration("flush-interval"),
         config.getInt("flush-max-parts"),
         config.getDuration("recovery-interval"));

@@ -170,18 +170,17 @@ abstract class JobStoreContractTest {
     for (int i = 0; i < jobs; i++) {
       store.create(job("j" + i, GATEWAY_A, T0));
     }
+    // Two gateways, each with its own pool on the same database.
     ExecutorService claimants = Executors.newFixedThreadPool(2);
-    try {
+    try (JobStore otherGateway = JobStore.open(settings)) {
       for (int i = 0; i < jobs; i++) {
         String id = "j" + i;
         CountDownLatch ready = new CountDownLatch(2);
-        Callable<Boolean> claimAsB = claimAtOnce(ready, id, GATEWAY_B);
-        Callable<Boolean> claimAsC = claimAtOnce(ready, id, GATEWAY_C);
-        Future<Boolean> b = claimants.submit(claimAsB);
-        Future<Boolean> c = claimants.submit(claimAsC);
+        Future<Boolean> b = claimants.submit(claimAtOnce(store, ready, id, GATEWAY_B));
+        Future<Boolean> c = claimants.submit(claimAtOnce(otherGateway, ready, id, GATEWAY_C));
         boolean bWon = b.get(30, TimeUnit.SECONDS);
         boolean cWon = c.get(30, TimeUnit.SECONDS);
-        assertTrue(bWon ^ cWon, "exactly one of two claimants wins " + id);
+        assertTrue(bWon ^ cWon, "exactly one of two claimants wins " + id + ": " + bWon + ", " + cWon);
         assertEquals(bWon ? GATEWAY_B : GATEWAY_C, store.find(id).orElseThrow().owner());
       }
     } finally {
@@ -195,11 +194,11 @@ abstract class JobStoreContractTest {
     assertFalse(store.claim("j1", null, GATEWAY_A), "a finished job is nobody's to claim");
   }
 
-  private Callable<Boolean> claimAtOnce(CountDownLatch ready, String id, String claimant) {
+  private static Callable<Boolean> claimAtOnce(JobStore gateway, CountDownLatch ready, String id, String claimant) {
     return () -> {
       ready.countDown();
       ready.await(30, TimeUnit.SECONDS);
-      return store.claim(id, GATEWAY_A, claimant);
+      return gateway.claim(id, GATEWAY_A, claimant);
     };
   }
 

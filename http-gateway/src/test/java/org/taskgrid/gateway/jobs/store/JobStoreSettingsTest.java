@@ -35,6 +35,7 @@ class JobStoreSettingsTest {
     assertEquals(data.resolve("jobs.mv.db"), settings.embeddedFile());
     assertEquals("sa", settings.user());
     assertEquals(4, settings.poolSize());
+    assertEquals(Duration.ofSeconds(60), settings.socketTimeout());
     assertEquals(Duration.ofMillis(50), settings.flushInterval());
     assertEquals(2000, settings.flushMaxParts());
     assertEquals(Duration.ofSeconds(2), settings.recoveryInterval());
