@@ -122,7 +122,7 @@ public final class Gateway {
         store ->
             system.systemActorOf(
                 restartOnFailure(
-                    JobRecovery.create(store, jobs, jobRoutes, storeSettings.recoveryInterval())),
+                    JobRecovery.create(store, jobs, router, jobRoutes, storeSettings.recoveryInterval())),
                 "job-recovery",
                 Props.empty()));
 

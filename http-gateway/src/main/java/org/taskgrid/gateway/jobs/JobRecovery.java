@@ -17,6 +17,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.taskgrid.core.execution.Lane;
+import org.taskgrid.core.routing.Router;
+import org.taskgrid.core.task.Mode;
 import org.taskgrid.gateway.jobs.store.JobEnd;
 import org.taskgrid.gateway.jobs.store.StoredJob;
 
@@ -28,8 +31,9 @@ import org.taskgrid.gateway.jobs.store.StoredJob;
  * new job, claims the job (one atomic update: of several gateways, one wins), and runs only the
  * parts with no recorded result.
  *
- * <p>Nothing is dropped: a job refused now (admission, memory budget) stays an orphan and comes
- * back next interval. A job that can never be built here (its task unknown to this gateway, its
+ * <p>Nothing is dropped: a job refused now (admission, memory budget), or a process job while no
+ * worker is up yet (its parts would fail {@code no_workers}; after a restart workers take seconds
+ * to join again), stays an orphan and comes back next interval. A job that can never be built here (its task unknown to this gateway, its
  * input refused) is claimed and ends {@code failed} with the reason; one whose cancel was asked
  * ends {@code cancelled}.
  */
@@ -38,6 +42,8 @@ public final class JobRecovery extends AbstractBehavior<JobRecovery.Command> {
   private static final int ORPHANS_PER_ROUND = 100;
   /** The manager answers at once; its coordinator once the claim is written. */
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
+  /** The router answers its status at once. */
+  private static final Duration ROUTER_TIMEOUT = Duration.ofSeconds(5);
 
   /** What recovery is told. */
   public sealed interface Command {}
@@ -50,6 +56,9 @@ public final class JobRecovery extends AbstractBehavior<JobRecovery.Command> {
 
   private record OrphansRead(List<StoredJob> orphans) implements Command {}
 
+  /** What the router says the executors can run now (null: it did not answer in time). */
+  private record CapacityRead(Router.Status status) implements Command {}
+
   private record ReadFailed(Throwable error) implements Command {}
 
   private record Answered(String id, String previousOwner, JobManager.StartAnswer answer)
@@ -61,17 +70,21 @@ public final class JobRecovery extends AbstractBehavior<JobRecovery.Command> {
   public static Behavior<Command> create(
       JobStorage storage,
       ActorRef<JobManager.Command> manager,
+      ActorRef<Router.Command> router,
       JobRequests requests,
       Duration interval) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new JobRecovery(context, timers, storage, manager, requests, interval)));
+                timers -> new JobRecovery(context, timers, storage, manager, router, requests, interval)));
   }
 
   private final JobStorage storage;
   private final ActorRef<JobManager.Command> manager;
+  private final ActorRef<Router.Command> router;
   private final JobRequests requests;
+  /** The executors as the router saw them at the start of this round. */
+  private Router.Status capacity;
   private final Cluster cluster;
   /** Jobs handed to the manager whose answer has not come yet: not asked twice. */
   private final Set<String> asked = new HashSet<>();
@@ -82,11 +95,13 @@ public final class JobRecovery extends AbstractBehavior<JobRecovery.Command> {
       TimerScheduler<Command> timers,
       JobStorage storage,
       ActorRef<JobManager.Command> manager,
+      ActorRef<Router.Command> router,
       JobRequests requests,
       Duration interval) {
     super(context);
     this.storage = storage;
     this.manager = manager;
+    this.router = router;
     this.requests = requests;
     this.cluster = Cluster.get(context.getSystem());
     timers.startTimerWithFixedDelay(Tick.RECOVER, interval);
@@ -100,6 +115,7 @@ public final class JobRecovery extends AbstractBehavior<JobRecovery.Command> {
     return newReceiveBuilder()
         .onMessageEquals(Tick.RECOVER, this::onRecover)
         .onMessage(SelfIsUp.class, up -> onRecover())
+        .onMessage(CapacityRead.class, this::onCapacity)
         .onMessage(OrphansRead.class, this::onOrphans)
         .onMessage(ReadFailed.class, this::onReadFailed)
         .onMessage(Answered.class, this::onAnswered)
@@ -116,6 +132,18 @@ public final class JobRecovery extends AbstractBehavior<JobRecovery.Command> {
       return this;
     }
     reading = true;
+    getContext().ask(
+        Router.Status.class,
+        router,
+        ROUTER_TIMEOUT,
+        Router.GetStatus::new,
+        (status, error) -> new CapacityRead(status));
+    return this;
+  }
+
+  /** Then the orphans: those whose owner is not a live gateway now. */
+  private Behavior<Command> onCapacity(CapacityRead read) {
+    capacity = read.status();
     ClusterEvent.CurrentClusterState state = cluster.state();
     Set<String> live = GatewayOwners.live(state);
     getContext().pipeToSelf(
@@ -157,7 +185,10 @@ public final class JobRecovery extends AbstractBehavior<JobRecovery.Command> {
     } catch (RuntimeException e) {
       rebuilt = new JobRequests.Invalid("internal", "its stored request cannot be read: " + e.getMessage());
     }
-    if (rebuilt instanceof JobRequests.Built built) {
+    if (rebuilt instanceof JobRequests.Built built && !workersFor(built.spec())) {
+      built.spec().charge().release();
+      getContext().getLog().info("Job {} waits to be resumed: no worker is up for its process parts yet", job.id());
+    } else if (rebuilt instanceof JobRequests.Built built) {
       asked.add(job.id());
       JobCoordinator.Resumed origin =
           new JobCoordinator.Resumed(job.owner(), job.createdAt().toString(), job.retried(), false);
@@ -181,6 +212,12 @@ public final class JobRecovery extends AbstractBehavior<JobRecovery.Command> {
               "the job could not be resumed on gateway " + storage.owner() + " after its gateway "
                   + job.owner() + " was lost: " + invalid.message()));
     }
+  }
+
+  /** Whether the job's parts can run: thread and async ones here, process ones on a worker that is up. */
+  private boolean workersFor(JobSpec spec) {
+    return spec.mode() != Mode.PROCESS
+        || (capacity != null && capacity.activeCapacity(Lane.of(Mode.PROCESS, spec.task().task())) > 0);
   }
 
   /** Claims the job and writes its end: only one gateway does, whoever claims it first. */
