@@ -86,14 +86,16 @@ public record StoreSettings(
    * absolute. DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook must not close the database while
    * Coordinated Shutdown still writes the last results; the store closes it. No AUTO_SERVER: it
    * would serve the file over TCP without a password to whoever finds the port; several gateways
-   * share PostgreSQL instead.
+   * share PostgreSQL instead. WRITE_DELAY=0: H2 otherwise writes commits to the file up to half a
+   * second later, so a SIGKILL lost jobs whose 202 had gone out (measured: 17 of 20 committed rows
+   * gone after a halt 100 ms after their commits; none with 0).
    */
   static String embeddedUrl(Path dataDir) {
     String path = dataDir.resolve(EMBEDDED_NAME).toString();
     if (path.contains(";")) {
       throw new IllegalArgumentException("taskgrid.store.data-dir must not contain ';': " + dataDir);
     }
-    return "jdbc:h2:file:" + path + ";MODE=PostgreSQL;DB_CLOSE_ON_EXIT=FALSE";
+    return "jdbc:h2:file:" + path + ";MODE=PostgreSQL;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
   }
 
   /** One SQL for both databases: H2 speaks PostgreSQL's dialect (ON CONFLICT DO NOTHING) in this mode. */
