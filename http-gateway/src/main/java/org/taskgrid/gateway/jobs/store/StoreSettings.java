@@ -93,15 +93,28 @@ public record StoreSettings(
     if (path.contains(";")) {
       throw new IllegalArgumentException("taskgrid.store.data-dir must not contain ';': " + dataDir);
     }
-    return "jdbc:h2:file:" + path + ";MODE=PostgreSQL;DB_CLOSE_ON_EXIT=FALSE";
+    return withH2Flags("jdbc:h2:file:" + path + ";DB_CLOSE_ON_EXIT=FALSE");
   }
 
-  /** One SQL for both databases: H2 speaks PostgreSQL's dialect (ON CONFLICT DO NOTHING) in this mode. */
+  /**
+   * One SQL for both databases: H2 speaks PostgreSQL's dialect (ON CONFLICT DO NOTHING) in
+   * MODE=PostgreSQL. WRITE_DELAY=0 for a file: H2 otherwise keeps commits in memory for up to half
+   * a second, and a gateway killed then loses jobs whose 202 went out (seen: an empty database
+   * after a SIGKILL). Flags the URL names already are left as they are.
+   */
   static String withH2Flags(String url) {
-    if (url.startsWith("jdbc:h2:") && !url.toUpperCase(Locale.ROOT).contains(";MODE=")) {
-      return url + ";MODE=PostgreSQL";
+    if (!url.startsWith("jdbc:h2:")) {
+      return url;
     }
-    return url;
+    String upper = url.toUpperCase(Locale.ROOT);
+    String flagged = url;
+    if (!upper.contains(";MODE=")) {
+      flagged += ";MODE=PostgreSQL";
+    }
+    if (upper.startsWith("JDBC:H2:FILE:") && !upper.contains(";WRITE_DELAY=")) {
+      flagged += ";WRITE_DELAY=0";
+    }
+    return flagged;
   }
 
   /** The embedded file on disk, for messages and backups. */

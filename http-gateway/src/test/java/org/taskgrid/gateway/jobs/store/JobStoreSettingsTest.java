@@ -31,7 +31,8 @@ class JobStoreSettingsTest {
     assertTrue(settings.enabled());
     assertTrue(settings.embedded());
     assertEquals(data, settings.dataDir());
-    assertEquals("jdbc:h2:file:" + data.resolve("jobs") + ";MODE=PostgreSQL;DB_CLOSE_ON_EXIT=FALSE", settings.jdbcUrl());
+    assertEquals("jdbc:h2:file:" + data.resolve("jobs") + ";DB_CLOSE_ON_EXIT=FALSE;MODE=PostgreSQL;WRITE_DELAY=0",
+        settings.jdbcUrl());
     assertEquals(data.resolve("jobs.mv.db"), settings.embeddedFile());
     assertEquals("sa", settings.user());
     assertEquals(4, settings.poolSize());
@@ -67,6 +68,8 @@ class JobStoreSettingsTest {
   void anH2UrlSpeaksPostgreSqlAndOtherDatabasesAreRefused() {
     assertEquals("jdbc:h2:tcp://localhost/~/jobs;MODE=PostgreSQL",
         StoreSettings.fromConfig(withEnvironment(Map.of("TASKGRID_DB_URL", "jdbc:h2:tcp://localhost/~/jobs"))).jdbcUrl());
+    assertEquals("jdbc:h2:file:/srv/jobs;MODE=PostgreSQL;WRITE_DELAY=0",
+        StoreSettings.fromConfig(withEnvironment(Map.of("TASKGRID_DB_URL", "jdbc:h2:file:/srv/jobs"))).jdbcUrl());
     assertEquals("jdbc:h2:mem:x;mode=PostgreSQL",
         StoreSettings.fromConfig(withEnvironment(Map.of("TASKGRID_DB_URL", "jdbc:h2:mem:x;mode=PostgreSQL"))).jdbcUrl());
     assertNull(StoreSettings.fromConfig(withEnvironment(Map.of("TASKGRID_DB_URL", "jdbc:postgresql://h/db"))).user(),
