@@ -31,8 +31,7 @@ class JobStoreSettingsTest {
     assertTrue(settings.enabled());
     assertTrue(settings.embedded());
     assertEquals(data, settings.dataDir());
-    assertEquals("jdbc:h2:file:" + data.resolve("jobs") + ";DB_CLOSE_ON_EXIT=FALSE;MODE=PostgreSQL;WRITE_DELAY=0",
-        settings.jdbcUrl());
+    assertEquals("jdbc:h2:file:" + data.resolve("jobs") + ";MODE=PostgreSQL;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0", settings.jdbcUrl());
     assertEquals(data.resolve("jobs.mv.db"), settings.embeddedFile());
     assertEquals("sa", settings.user());
     assertEquals(4, settings.poolSize());
