@@ -98,12 +98,24 @@ public record StoreSettings(
     return "jdbc:h2:file:" + path + ";MODE=PostgreSQL;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
   }
 
-  /** One SQL for both databases: H2 speaks PostgreSQL's dialect (ON CONFLICT DO NOTHING) in this mode. */
+  /**
+   * An H2 URL given in taskgrid.store.url gets the same flags where it names none: MODE=PostgreSQL
+   * (one SQL for both databases: ON CONFLICT DO NOTHING), and WRITE_DELAY=0 for a file (see
+   * {@link #embeddedUrl}; seen here too: an empty database after a SIGKILL right after commits).
+   */
   static String withH2Flags(String url) {
-    if (url.startsWith("jdbc:h2:") && !url.toUpperCase(Locale.ROOT).contains(";MODE=")) {
-      return url + ";MODE=PostgreSQL";
+    if (!url.startsWith("jdbc:h2:")) {
+      return url;
     }
-    return url;
+    String upper = url.toUpperCase(Locale.ROOT);
+    String flagged = url;
+    if (!upper.contains(";MODE=")) {
+      flagged += ";MODE=PostgreSQL";
+    }
+    if (upper.startsWith("JDBC:H2:FILE:") && !upper.contains(";WRITE_DELAY=")) {
+      flagged += ";WRITE_DELAY=0";
+    }
+    return flagged;
   }
 
   /** The embedded file on disk, for messages and backups. */

@@ -67,6 +67,8 @@ class JobStoreSettingsTest {
   void anH2UrlSpeaksPostgreSqlAndOtherDatabasesAreRefused() {
     assertEquals("jdbc:h2:tcp://localhost/~/jobs;MODE=PostgreSQL",
         StoreSettings.fromConfig(withEnvironment(Map.of("TASKGRID_DB_URL", "jdbc:h2:tcp://localhost/~/jobs"))).jdbcUrl());
+    assertEquals("jdbc:h2:file:/srv/jobs;MODE=PostgreSQL;WRITE_DELAY=0",
+        StoreSettings.fromConfig(withEnvironment(Map.of("TASKGRID_DB_URL", "jdbc:h2:file:/srv/jobs"))).jdbcUrl());
     assertEquals("jdbc:h2:mem:x;mode=PostgreSQL",
         StoreSettings.fromConfig(withEnvironment(Map.of("TASKGRID_DB_URL", "jdbc:h2:mem:x;mode=PostgreSQL"))).jdbcUrl());
     assertNull(StoreSettings.fromConfig(withEnvironment(Map.of("TASKGRID_DB_URL", "jdbc:postgresql://h/db"))).user(),
