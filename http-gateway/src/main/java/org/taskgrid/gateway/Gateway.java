@@ -17,6 +17,7 @@ import akka.http.javadsl.server.Route;
 import com.typesafe.config.Config;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.taskgrid.core.execution.Executor;
@@ -58,7 +59,7 @@ import org.taskgrid.gateway.http.TaskRoutes;
  */
 public final class Gateway {
   /** How long a stopping gateway waits for its last part results to reach the job store. */
-  private static final java.time.Duration FLUSH_AT_SHUTDOWN = java.time.Duration.ofSeconds(5);
+  private static final Duration FLUSH_AT_SHUTDOWN = Duration.ofSeconds(5);
 
   private Gateway() {}
 

@@ -22,6 +22,8 @@ import akka.http.javadsl.model.sse.ServerSentEvent;
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
 import akka.japi.Pair;
+import akka.japi.function.Creator;
+import akka.japi.function.Function;
 import akka.stream.OverflowStrategy;
 import akka.stream.javadsl.Source;
 import akka.stream.typed.javadsl.ActorSource;
@@ -349,8 +351,7 @@ public final class JobRoutes implements JobRequests {
   }
 
   /** Lets a view through when its progress or state differs from the last one let through. */
-  private static akka.japi.function.Creator<akka.japi.function.Function<JobView, Iterable<JobView>>>
-      onlyChanges() {
+  private static Creator<Function<JobView, Iterable<JobView>>> onlyChanges() {
     return () -> {
       JobView[] last = {null};
       return view -> {

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.taskgrid.core.execution.PartProtocol;
 import org.taskgrid.core.execution.Lane;
 import org.taskgrid.core.metrics.PartClock;
@@ -161,7 +162,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
   }
 
   /** Writes a posted job, or claims a resumed one and reads its recorded part results back. */
-  private static java.util.concurrent.CompletionStage<Optional<Map<Integer, String>>> store(
+  private static CompletionStage<Optional<Map<Integer, String>>> store(
       JobStorage storage, String id, String createdAt, JobSpec spec, Origin origin) {
     if (origin instanceof Posted posted) {
       return storage.store().call(store -> {

@@ -1,6 +1,7 @@
 package org.taskgrid.gateway.jobs;
 
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
@@ -256,7 +257,7 @@ public final class JobJournal extends AbstractBehavior<JobJournal.Command> {
   /** On the store's thread: the results' text, one record call, then the final states. */
   private CompletionStage<List<FlushAnswer>> write(Batch batch) {
     String self = owner;
-    akka.actor.typed.ActorSystem<Void> system = getContext().getSystem();
+    ActorSystem<Void> system = getContext().getSystem();
     return store.call(
         jobStore -> {
           List<JobProgress> progress = new ArrayList<>(batch.entries().size());

@@ -1,6 +1,7 @@
 package org.taskgrid.gateway.jobs;
 
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.PostStop;
 import akka.actor.typed.PreRestart;
@@ -412,7 +413,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     while (!finished.isEmpty() && finished.peek().at().isBefore(oldest)) {
       forgetOldest();
     }
-    akka.actor.typed.ActorSystem<Void> system = getContext().getSystem();
+    ActorSystem<Void> system = getContext().getSystem();
     storage.ifPresent(
         store ->
             store.store()
