@@ -31,7 +31,11 @@ class DurableJobsIT {
   /** What issue 12 asks: a job of a dead gateway finishes on the other within 30 s of the kill. */
   private static final Duration RESUMED_WITHIN = Duration.ofSeconds(30);
   private static final List<String> GATEWAY_OPTIONS =
-      List.of("-Dtaskgrid.jobs.max-window=" + WINDOW, "-Dtaskgrid.jobs.progress-interval=50ms");
+      List.of(
+          "-Dtaskgrid.jobs.max-window=" + WINDOW,
+          "-Dtaskgrid.jobs.progress-interval=50ms",
+          // Several JVMs start at once on a small machine: Artery's 3 s to bind its port is short.
+          "-Dakka.remote.artery.advanced.bind-timeout=30s");
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
@@ -90,13 +94,14 @@ class DurableJobsIT {
     int httpB = FreePort.next();
     GatewayClient a = new GatewayClient(httpA);
     GatewayClient b = new GatewayClient(httpB);
+    // One JVM after the other: a busy machine starts them more surely so.
     NodeProcess gatewayA = gateway("DurableJobsIT-any-gateway-a", httpA, clusterPorts[0], postgres.gatewayEnv(), null);
-    NodeProcess gatewayB =
-        gateway("DurableJobsIT-any-gateway-b", httpB, clusterPorts[1], postgres.gatewayEnv(), clusterPorts[0]);
     SupervisedWorker worker =
         new SupervisedWorker("DurableJobsIT-any-worker", clusterPorts[0], ProcessCluster.CLUSTER_OPTIONS);
     toClose.add(worker);
     gatewayA.awaitReady(a, ProcessCluster.START_TIMEOUT);
+    NodeProcess gatewayB =
+        gateway("DurableJobsIT-any-gateway-b", httpB, clusterPorts[1], postgres.gatewayEnv(), clusterPorts[0]);
     gatewayB.awaitReady(b, ProcessCluster.START_TIMEOUT);
 
     // A short job accepted by A, followed and read on B until its end.
@@ -157,12 +162,12 @@ class DurableJobsIT {
     GatewayClient high = new GatewayClient(httpHigh);
     NodeProcess survivor =
         gateway("DurableJobsIT-failover-gateway-low", httpLow, clusterPorts[0], postgres.gatewayEnv(), null);
-    NodeProcess victim =
-        gateway("DurableJobsIT-failover-gateway-high", httpHigh, clusterPorts[1], postgres.gatewayEnv(), clusterPorts[0]);
     SupervisedWorker worker =
         new SupervisedWorker("DurableJobsIT-failover-worker", clusterPorts[0], ProcessCluster.CLUSTER_OPTIONS);
     toClose.add(worker);
     survivor.awaitReady(low, ProcessCluster.START_TIMEOUT);
+    NodeProcess victim =
+        gateway("DurableJobsIT-failover-gateway-high", httpHigh, clusterPorts[1], postgres.gatewayEnv(), clusterPorts[0]);
     victim.awaitReady(high, ProcessCluster.START_TIMEOUT);
 
     String id = postJob(high);
