@@ -1,10 +1,12 @@
 package org.taskgrid.gateway;
 
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.Props;
 import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.cluster.typed.Cluster;
@@ -15,6 +17,8 @@ import akka.http.javadsl.server.Route;
 import com.typesafe.config.Config;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.taskgrid.core.execution.Executor;
 import org.taskgrid.core.execution.ExecutorSettings;
@@ -37,7 +41,14 @@ import org.taskgrid.gateway.http.OpenApiRoutes;
 import org.taskgrid.gateway.http.RouteTemplates;
 import org.taskgrid.gateway.http.JobRoutes;
 import org.taskgrid.gateway.http.Json;
+import org.taskgrid.gateway.jobs.AsyncJobStore;
+import org.taskgrid.gateway.jobs.GatewayOwners;
+import org.taskgrid.gateway.jobs.JobJournal;
 import org.taskgrid.gateway.jobs.JobManager;
+import org.taskgrid.gateway.jobs.JobRecovery;
+import org.taskgrid.gateway.jobs.JobStorage;
+import org.taskgrid.gateway.jobs.store.JobStore;
+import org.taskgrid.gateway.jobs.store.StoreSettings;
 import org.taskgrid.gateway.jobs.JobSettings;
 import org.taskgrid.gateway.http.TaskRoutes;
 
@@ -47,6 +58,9 @@ import org.taskgrid.gateway.http.TaskRoutes;
  * API.
  */
 public final class Gateway {
+  /** How long a stopping gateway waits for its last part results to reach the job store. */
+  private static final Duration FLUSH_AT_SHUTDOWN = Duration.ofSeconds(5);
+
   private Gateway() {}
 
   /** Everything but the actor system itself, so that tests start a gateway the way main does. */
@@ -94,9 +108,24 @@ public final class Gateway {
         budget.limit() >> 20,
         Runtime.getRuntime().maxMemory() >> 20);
     JobSettings jobSettings = JobSettings.fromConfig(config);
+    StoreSettings storeSettings = StoreSettings.fromConfig(config);
+    Optional<JobStorage> storage = openStore(system, storeSettings, jobSettings);
     ActorRef<JobManager.Command> jobs =
         system.systemActorOf(
-            restartOnFailure(JobManager.create(router, admission, jobSettings)), "jobs", Props.empty());
+            restartOnFailure(JobManager.create(router, admission, jobSettings, storage)),
+            "jobs",
+            Props.empty());
+    JobRoutes jobRoutes =
+        new JobRoutes(
+            system, registry, jobs, jobSettings, budget, settings.maxBodyBytes(),
+            settings.askTimeout(), storage.map(JobStorage::store));
+    storage.ifPresent(
+        store ->
+            system.systemActorOf(
+                restartOnFailure(
+                    JobRecovery.create(store, jobs, router, jobRoutes, storeSettings.recoveryInterval())),
+                "job-recovery",
+                Props.empty()));
 
     ApiTokens tokens = ApiTokens.fromConfig(config);
     system.log().info(
@@ -116,13 +145,49 @@ public final class Gateway {
             openApi,
             new ClusterRoutes(system, router, settings.askTimeout()),
             new TaskRoutes(system, registry, router, executor, admission, budget, settings),
-            new JobRoutes(
-                system, registry, jobs, jobSettings, budget, settings.maxBodyBytes(),
-                settings.askTimeout()));
+            jobRoutes);
     return Http.get(system)
         .newServerAt(settings.host(), settings.port())
         .bindFlow(HttpApi.connectionFlow(route, settings, system))
         .thenApply(binding -> binding.addToCoordinatedShutdown(settings.terminationDeadline(), system));
+  }
+
+  /**
+   * The job store, when {@code taskgrid.store} has it on: opened (and migrated) now, so a bad URL
+   * stops the gateway at start; its journal; and at shutdown a last flush of the part results
+   * recorded so far, then the pool closed once the actors are gone.
+   */
+  private static Optional<JobStorage> openStore(
+      ActorSystem<?> system, StoreSettings settings, JobSettings jobSettings) {
+    if (!settings.enabled()) {
+      system.log().info("The job store is off: jobs live in this gateway's memory only");
+      return Optional.empty();
+    }
+    JobStore store = JobStore.open(settings);
+    system.getWhenTerminated().thenRun(store::close);
+    AsyncJobStore calls = AsyncJobStore.on(system, store);
+    String owner = GatewayOwners.self(system);
+    ActorRef<JobJournal.Command> journal =
+        system.systemActorOf(
+            restartOnFailure(
+                JobJournal.create(
+                    calls,
+                    owner,
+                    JobJournal.Settings.of(
+                        jobSettings, settings.flushInterval(), settings.flushMaxParts(),
+                        settings.recoveryInterval()))),
+            "job-journal",
+            Props.empty());
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "job-journal-flush",
+            () ->
+                AskPattern.<JobJournal.Command, JobJournal.Done>ask(
+                        journal, JobJournal.FlushNow::new, FLUSH_AT_SHUTDOWN, system.scheduler())
+                    .handleAsync((done, error) -> akka.Done.getInstance(), system.executionContext()));
+    system.log().info("The job store is on; this gateway owns its jobs as {}", owner);
+    return Optional.of(new JobStorage(calls, journal, owner));
   }
 
   /** A bug in one message must not leave the node serving without the actor: start it afresh. */

@@ -11,7 +11,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +28,9 @@ import org.taskgrid.core.NodeConfig;
  * A real gateway in this JVM, started once per test class the way {@link GatewayMain} starts one:
  * register it with {@code @RegisterExtension static final TestGateway gateway = TestGateway.create();}.
  * It binds 127.0.0.1 on a free port, is ready (Up, answering) before the first test, and is
- * terminated after the last one, whatever the tests did.
+ * terminated after the last one, whatever the tests did. Its job store (H2, as the default) lives
+ * in a temporary directory of its own, deleted at the end: gateways of parallel tests never share
+ * a database file (H2 locks it) nor the default {@code data/}.
  */
 public final class TestGateway implements BeforeAllCallback, AfterAllCallback {
   /** How long any one request may take, unless a test says otherwise. */
@@ -49,6 +55,9 @@ public final class TestGateway implements BeforeAllCallback, AfterAllCallback {
           .build();
   private ActorSystem<Void> system;
   private int port;
+  private Path dataDir;
+  /** Whether this created its data directory, which it then deletes. */
+  private boolean ownDataDir;
 
   private TestGateway(Config overrides) {
     this.overrides = overrides;
@@ -64,9 +73,31 @@ public final class TestGateway implements BeforeAllCallback, AfterAllCallback {
         ConfigFactory.parseString(hocon).withFallback(ConfigFactory.parseString(LOOPBACK_ANY_PORT)));
   }
 
+  /** A gateway whose job store is in {@code dataDir} (kept at the end): to start one again on it. */
+  public static TestGateway onData(Path dataDir, String hocon) {
+    TestGateway gateway = withConfig(hocon);
+    gateway.dataDir = dataDir;
+    return gateway;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    system = ActorSystem.create(Behaviors.empty(), "taskgrid", NodeConfig.load(Map.of(), overrides));
+    start();
+  }
+
+  /** Starts the gateway (what {@link #beforeAll} does), for a test that starts it itself. */
+  public void start() throws Exception {
+    Config config = overrides;
+    if (!overrides.hasPath("taskgrid.store.data-dir")) {
+      if (dataDir == null) {
+        dataDir = Files.createTempDirectory("taskgrid-test-data-");
+        ownDataDir = true;
+      }
+      config =
+          overrides.withFallback(
+              ConfigFactory.parseMap(Map.of("taskgrid.store.data-dir", dataDir.toString())));
+    }
+    system = ActorSystem.create(Behaviors.empty(), "taskgrid", NodeConfig.load(Map.of(), config));
     try {
       ServerBinding binding =
           Gateway.init(system)
@@ -89,14 +120,31 @@ public final class TestGateway implements BeforeAllCallback, AfterAllCallback {
     terminate();
   }
 
-  private void terminate() throws Exception {
-    if (system != null) {
-      system.terminate();
-      system
-          .getWhenTerminated()
-          .toCompletableFuture()
-          .get(TERMINATE_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
-      system = null;
+  /** Stops the gateway (its store closes with it); deletes the data it created. */
+  public void terminate() throws Exception {
+    try {
+      if (system != null) {
+        system.terminate();
+        system
+            .getWhenTerminated()
+            .toCompletableFuture()
+            .get(TERMINATE_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        system = null;
+      }
+    } finally {
+      if (ownDataDir && dataDir != null) {
+        deleteTree(dataDir);
+        dataDir = null;
+        ownDataDir = false;
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
     }
   }
 

@@ -41,6 +41,21 @@ final class Artifacts {
     }
   }
 
+  /**
+   * A fresh directory under integration-tests/target/it-data for the job store of one process:
+   * gateways never share the default {@code data/} (H2 locks its file: a second gateway on it
+   * would not start), and a test that restarts a gateway on the same data passes it again.
+   */
+  static Path freshDataDir(String name) {
+    Path parent = repoDir().resolve("integration-tests").resolve("target").resolve("it-data");
+    try {
+      Files.createDirectories(parent);
+      return Files.createTempDirectory(parent, name + "-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The java launcher of the JDK that runs the tests. */
   static String java() {
     return jdkTool("java");

@@ -57,7 +57,9 @@ final class NodeProcess implements AutoCloseable {
 
   /**
    * Starts {@code command} in the repository's root with the test JVM's environment minus any
-   * {@code TASKGRID_*} and {@code JAVA_OPTS} variable, plus {@code env}.
+   * {@code TASKGRID_*} and {@code JAVA_OPTS} variable, plus {@code env}. Unless {@code env} names
+   * one, the process gets a data directory of its own ({@code TASKGRID_DATA_DIR}, see {@link
+   * Artifacts#freshDataDir}).
    *
    * @param name names the log file: it-logs/{name}.log
    */
@@ -70,6 +72,9 @@ final class NodeProcess implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     builder.environment().keySet().removeIf(key -> key.startsWith("TASKGRID_") || key.equals("JAVA_OPTS"));
     builder.environment().putAll(env);
+    if (!env.containsKey("TASKGRID_DATA_DIR")) {
+      builder.environment().put("TASKGRID_DATA_DIR", Artifacts.freshDataDir(name).toString());
+    }
     try {
       Process process = builder.start();
       LIVE.add(process.toHandle());

@@ -22,6 +22,8 @@ import akka.http.javadsl.model.sse.ServerSentEvent;
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
 import akka.japi.Pair;
+import akka.japi.function.Creator;
+import akka.japi.function.Function;
 import akka.stream.OverflowStrategy;
 import akka.stream.javadsl.Source;
 import akka.stream.typed.javadsl.ActorSource;
@@ -32,6 +34,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.taskgrid.gateway.admission.JsonSize;
+import org.taskgrid.gateway.jobs.AsyncJobStore;
+import org.taskgrid.gateway.jobs.JobRequests;
+import org.taskgrid.gateway.jobs.StoredJobs;
+import org.taskgrid.gateway.jobs.store.StoredJob;
 import org.taskgrid.core.Asks;
 import org.taskgrid.core.task.InvalidInputException;
 import org.taskgrid.core.task.Mode;
@@ -49,9 +61,11 @@ import org.taskgrid.gateway.jobs.JobView;
 /**
  * The jobs API: {@code POST /v1/jobs} fans a task out over many parts and answers at once;
  * {@code GET /v1/jobs[/{id}]}, {@code GET /v1/jobs/{id}/events} (Server-Sent Events) and
- * {@code DELETE /v1/jobs/{id}} follow and cancel it.
+ * {@code DELETE /v1/jobs/{id}} follow and cancel it. With the job store on, any gateway serves any
+ * job: one that this gateway does not run is read from the store (its event stream polls the
+ * store), and its cancel is asked through the store, where its owner hears of it.
  */
-public final class JobRoutes {
+public final class JobRoutes implements JobRequests {
   private static final Set<String> BODY_FIELDS = Set.of("task", "input", "parts", "inputs", "mode");
   private static final int DEFAULT_LIMIT = 50;
   private static final int MAX_LIMIT = 1000;
@@ -67,6 +81,9 @@ public final class JobRoutes {
   private final Duration askTimeout;
   private final FrameLimit frameLimit;
   private final Requests.BodySettings bodySettings;
+  private final Optional<AsyncJobStore> store;
+  /** Event streams that poll the store, bounded by max-followers like the local ones. */
+  private final AtomicInteger storeFollowers = new AtomicInteger();
 
   public JobRoutes(
       ActorSystem<?> system,
@@ -76,6 +93,20 @@ public final class JobRoutes {
       MemoryBudget budget,
       long maxBodyBytes,
       Duration askTimeout) {
+    this(system, registry, jobs, settings, budget, maxBodyBytes, askTimeout, Optional.empty());
+  }
+
+  /** With the job store on, when {@code store} is given. */
+  public JobRoutes(
+      ActorSystem<?> system,
+      TaskRegistry registry,
+      ActorRef<JobManager.Command> jobs,
+      JobSettings settings,
+      MemoryBudget budget,
+      long maxBodyBytes,
+      Duration askTimeout,
+      Optional<AsyncJobStore> store) {
+    this.store = store;
     this.system = system;
     this.registry = registry;
     this.jobs = jobs;
@@ -104,24 +135,58 @@ public final class JobRoutes {
                             path("events", () -> get(() -> events(id)))))));
   }
 
-  /** The job takes over the body's charge, and gives it back when it ends or is refused. */
+  /**
+   * The job takes over the body's charge, and gives it back when it ends or is refused (also when
+   * the manager does not answer: then it never got the job).
+   */
   private Route start(JsonNode body, MemoryBudget.Charge charge) {
     JobSpec spec = spec(body, charge);
+    CompletionStage<JobManager.StartAnswer> started =
+        Asks.<JobManager.Command, JobManager.StartAnswer>ask(
+                system, jobs, replyTo -> new JobManager.StartJob(spec, body, replyTo), askTimeout)
+            .whenComplete(
+                (answer, error) -> {
+                  if (error != null) {
+                    spec.charge().release();
+                  }
+                });
     return onSuccess(
-        Asks.<JobManager.Command, Optional<String>>ask(
-            system, jobs, replyTo -> new JobManager.StartJob(spec, replyTo), askTimeout),
-        started -> {
-          String id =
-              started.orElseThrow(
-                  () -> {
-                    AdmissionMetrics.of(system).refused(spec.mode(), AdmissionMetrics.QUEUE_FULL);
-                    return ApiError.overloaded("the gateway has as much work as it takes; retry later");
-                  });
-          String status = "/v1/jobs/" + id;
+        started,
+        answer -> {
+          if (answer instanceof JobManager.NotStored notStored) {
+            throw ApiError.overloaded("the job store did not take the job (" + notStored.why() + "); retry later");
+          }
+          if (!(answer instanceof JobManager.Running running)) {
+            AdmissionMetrics.of(system).refused(spec.mode(), AdmissionMetrics.QUEUE_FULL);
+            throw ApiError.overloaded("the gateway has as much work as it takes; retry later");
+          }
+          String status = "/v1/jobs/" + running.id();
           return complete(
-              Json.response(StatusCodes.ACCEPTED, new JobCreated(id, status))
+              Json.response(StatusCodes.ACCEPTED, new JobCreated(running.id(), status))
                   .addHeader(Location.create(status)));
         });
+  }
+
+  /** {@link JobRequests}: a stored job's request, built again as {@link #start} builds a new one. */
+  @Override
+  public Rebuilt rebuild(JsonNode request) {
+    MemoryBudget.Charge charge;
+    try {
+      charge = bodySettings.budget().charge(JsonSize.of(request).heapBytes());
+    } catch (MemoryBudget.Refused refused) {
+      return refused.refusal() == MemoryBudget.Refusal.FULL
+          ? new NotNow(refused.getMessage())
+          : new Invalid("too_large", refused.getMessage());
+    }
+    try {
+      return new Built(spec(request, charge));
+    } catch (ApiError error) {
+      return error.code.equals("overloaded")
+          ? new NotNow(error.getMessage())
+          : new Invalid(error.code, error.getMessage());
+    } finally {
+      charge.release(); // empty once handed over to the spec
+    }
   }
 
   private Route list(Map<String, List<String>> query) {
@@ -136,20 +201,52 @@ public final class JobRoutes {
                         ApiError.invalidInput(
                             "state must be one of running, succeeded, failed, cancelled", "state"));
     int limit = limit(Requests.single(query, "limit"));
-    return onSuccess(
+    CompletableFuture<List<JobView>> local =
         Asks.<JobManager.Command, List<JobView>>ask(
-            system, jobs, replyTo -> new JobManager.ListJobs(state, limit, replyTo), askTimeout),
-        views -> complete(Json.response(StatusCodes.OK, views)));
+            system, jobs, replyTo -> new JobManager.ListJobs(state, limit, replyTo), askTimeout);
+    if (store.isEmpty()) {
+      return onSuccess(local, views -> complete(Json.response(StatusCodes.OK, views)));
+    }
+    // Every gateway's jobs, from the store; those that run here with their latest progress.
+    CompletionStage<List<JobView>> all =
+        store.get()
+            .call(jobStore -> jobStore.list(state, limit))
+            .thenCombineAsync(local, JobRoutes::overlay, store.get().executor());
+    return onSuccess(all, views -> complete(Json.response(StatusCodes.OK, views)));
+  }
+
+  /** The stored jobs, each replaced by this gateway's view when it has a fresher one. */
+  private static List<JobView> overlay(List<StoredJob> stored, List<JobView> local) {
+    Map<String, JobView> here = new HashMap<>();
+    local.forEach(view -> here.put(view.id(), view));
+    List<JobView> views = new ArrayList<>(stored.size());
+    for (StoredJob job : stored) {
+      views.add(here.getOrDefault(job.id(), StoredJobs.view(job).summary()));
+    }
+    return views;
   }
 
   private Route show(String id) {
     return onSuccess(find(id), view -> complete(Json.response(StatusCodes.OK, view)));
   }
 
+  /** Cancelled here when it runs here; else asked through the store, where its owner hears of it. */
   private Route cancel(String id) {
-    return onSuccess(
+    CompletionStage<Optional<JobView>> cancelled =
         Asks.<JobManager.Command, Optional<JobView>>ask(
-            system, jobs, replyTo -> new JobManager.CancelJob(id, replyTo), askTimeout),
+                system, jobs, replyTo -> new JobManager.CancelJob(id, replyTo), askTimeout)
+            .thenCompose(
+                view ->
+                    view.isPresent() || store.isEmpty()
+                        ? CompletableFuture.completedFuture(view)
+                        : store.get()
+                            .call(
+                                jobStore ->
+                                    jobStore.requestCancel(id)
+                                        ? jobStore.find(id).map(StoredJobs::view)
+                                        : Optional.<JobView>empty()));
+    return onSuccess(
+        cancelled,
         view ->
             complete(
                 Json.response(
@@ -164,7 +261,10 @@ public final class JobRoutes {
   private Route events(String id) {
     Pair<ActorRef<JobView>, Source<JobView, NotUsed>> stream =
         ActorSource.<JobView>actorRef(
-                view -> false, view -> Optional.empty(), EVENT_BUFFER, OverflowStrategy.dropHead())
+                view -> view == JobManager.HANDED_OFF,
+                view -> Optional.empty(),
+                EVENT_BUFFER,
+                OverflowStrategy.dropHead())
             .preMaterialize(system);
     return onSuccess(
         Asks.<JobManager.Command, JobManager.FollowAnswer>ask(
@@ -176,30 +276,108 @@ public final class JobRoutes {
           // A stream not used here is never subscribed to, and Akka stops it after its
           // subscription timeout.
           switch (answer) {
-            case UNKNOWN -> throw unknownJob(id);
+            case UNKNOWN -> {
+              if (store.isPresent()) {
+                return storeEvents(id);
+              }
+              throw unknownJob(id);
+            }
             case TOO_MANY ->
                 throw ApiError.overloaded(
                     "this job or this gateway has as many event streams as it serves; retry later");
             default -> {}
           }
-          Source<ServerSentEvent, NotUsed> events =
-              stream
-                  .second()
-                  // The finished view is the last event; ending the stream stops the follower.
-                  .takeWhile(view -> !view.finished(), true)
-                  .map(
-                      view ->
-                          ServerSentEvent.create(
-                              new String(Json.write(view), StandardCharsets.UTF_8),
-                              view.finished() ? "done" : "progress"))
-                  .keepAlive(settings.eventsKeepAlive(), ServerSentEvent::heartbeat);
-          return completeOK(events, EventStreamMarshalling.toEventStream());
+          // The finished view is the last event; ending the stream stops the follower. Should
+          // another gateway take the job over, the stream goes on from the store.
+          Source<JobView, NotUsed> views =
+              store.isEmpty()
+                  ? stream.second()
+                  : stream.second()
+                      .concat(
+                          Source.lazySource(() -> polledViews(store.get(), id))
+                              .mapMaterializedValue(later -> NotUsed.getInstance()));
+          return completeOK(asEvents(views), EventStreamMarshalling.toEventStream());
         });
   }
 
-  private java.util.concurrent.CompletionStage<JobView> find(String id) {
+  private Source<ServerSentEvent, NotUsed> asEvents(Source<JobView, NotUsed> views) {
+    return views
+        .takeWhile(view -> !view.finished(), true)
+        .map(
+            view ->
+                ServerSentEvent.create(
+                    new String(Json.write(view), StandardCharsets.UTF_8),
+                    view.finished() ? "done" : "progress"))
+        .keepAlive(settings.eventsKeepAlive(), ServerSentEvent::heartbeat);
+  }
+
+  /**
+   * The events of a job that another gateway runs: its row read every store-poll-interval, a
+   * {@code progress} event when it changed, {@code done} at its end. The stream ends too if the
+   * job is forgotten meanwhile (retention).
+   */
+  private Route storeEvents(String id) {
+    AsyncJobStore jobStore = store.orElseThrow();
+    return onSuccess(
+        jobStore.call(stored -> stored.find(id)),
+        first -> {
+          JobView view = first.map(StoredJobs::view).orElseThrow(() -> unknownJob(id));
+          if (storeFollowers.incrementAndGet() > settings.maxFollowers()) {
+            storeFollowers.decrementAndGet();
+            throw ApiError.overloaded(
+                "this gateway has as many event streams as it serves; retry later");
+          }
+          Source<JobView, NotUsed> changes =
+              Source.single(view)
+                  .concat(polledViews(jobStore, id))
+                  .watchTermination(
+                      (notUsed, ended) -> {
+                        ended.whenCompleteAsync(
+                            (done, error) -> storeFollowers.decrementAndGet(), system.executionContext());
+                        return NotUsed.getInstance();
+                      });
+          return completeOK(asEvents(changes), EventStreamMarshalling.toEventStream());
+        });
+  }
+
+  /** The job's row every store-poll-interval, when it changed; ends when the job is forgotten. */
+  private Source<JobView, NotUsed> polledViews(AsyncJobStore jobStore, String id) {
+    return Source.tick(settings.storePollInterval(), settings.storePollInterval(), id)
+        .mapMaterializedValue(cancellable -> NotUsed.getInstance())
+        .mapAsync(1, tick -> jobStore.call(stored -> stored.find(id)))
+        .takeWhile(Optional::isPresent)
+        .map(found -> StoredJobs.view(found.get()))
+        .statefulMapConcat(onlyChanges());
+  }
+
+  /** Lets a view through when its progress or state differs from the last one let through. */
+  private static Creator<Function<JobView, Iterable<JobView>>> onlyChanges() {
+    return () -> {
+      JobView[] last = {null};
+      return view -> {
+        JobView before = last[0];
+        if (before != null
+            && before.state() == view.state()
+            && before.done() == view.done()
+            && before.failed() == view.failed()
+            && before.retried() == view.retried()) {
+          return List.of();
+        }
+        last[0] = view;
+        return List.of(view);
+      };
+    };
+  }
+
+  /** Here when it runs (or ended) here, else from the store. */
+  private CompletionStage<JobView> find(String id) {
     return Asks.<JobManager.Command, Optional<JobView>>ask(
             system, jobs, replyTo -> new JobManager.GetJob(id, replyTo), askTimeout)
+        .thenCompose(
+            view ->
+                view.isPresent() || store.isEmpty()
+                    ? CompletableFuture.completedFuture(view)
+                    : store.get().call(jobStore -> jobStore.find(id).map(StoredJobs::view)))
         .thenApply(view -> view.orElseThrow(() -> unknownJob(id)));
   }
 

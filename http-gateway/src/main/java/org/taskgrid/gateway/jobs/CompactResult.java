@@ -48,7 +48,13 @@ final class CompactResult {
     return STRING_OVERHEAD + (latin1 ? 1L : 2L) * text.length();
   }
 
-  private static String text(JsonNode compact) {
+  /** A result kept as its text (as the job store holds it), written out verbatim. */
+  static JsonNode ofText(String text) {
+    return text == null ? null : JsonNodeFactory.instance.rawValueNode(new RawValue(text));
+  }
+
+  /** The JSON text of a compact result, or null. */
+  static String text(JsonNode compact) {
     if (compact instanceof POJONode pojo && pojo.getPojo() instanceof RawValue raw) {
       return String.valueOf(raw.rawValue());
     }

@@ -1,6 +1,7 @@
 package org.taskgrid.gateway.jobs;
 
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.PostStop;
 import akka.actor.typed.PreRestart;
@@ -22,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.taskgrid.gateway.admission.MemoryBudget;
 import org.taskgrid.core.routing.Router;
 import org.taskgrid.gateway.admission.Admission;
 import org.taskgrid.gateway.admission.AdmissionControl;
@@ -36,8 +39,43 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** What the manager is told. */
   public sealed interface Command {}
 
-  /** Start a job; answers its id, or empty when admission control refuses it (the job's coordinator answers). */
-  public record StartJob(JobSpec spec, ActorRef<Optional<String>> replyTo) implements Command {}
+  /**
+   * Start a job; answers {@link Running} with its id, {@link Overloaded} when admission control
+   * refuses it, {@link NotStored} when the job store would not take it (the job's coordinator
+   * answers).
+   *
+   * @param request the job's validated body, which the store keeps to build the job again
+   */
+  public record StartJob(JobSpec spec, JsonNode request, ActorRef<StartAnswer> replyTo)
+      implements Command {}
+
+  /**
+   * Resume a job of a gateway that is gone ({@link JobRecovery}): as {@link StartJob}, after
+   * claiming it in the store; answers {@link ClaimedElsewhere} when another coordinator, here or on
+   * another gateway, has it already.
+   */
+  public record ResumeJob(
+      String id, JobSpec spec, JobCoordinator.Resumed origin, ActorRef<StartAnswer> replyTo)
+      implements Command {}
+
+  /** How a start or resume went. */
+  public sealed interface StartAnswer {}
+
+  /** The job runs here. */
+  public record Running(String id) implements StartAnswer {}
+
+  /** Admission control refused it: try again later. */
+  public enum Overloaded implements StartAnswer {
+    INSTANCE
+  }
+
+  /** The job store did not take the job (it runs nowhere). */
+  public record NotStored(String why) implements StartAnswer {}
+
+  /** Another coordinator has this job already. */
+  public enum ClaimedElsewhere implements StartAnswer {
+    INSTANCE
+  }
 
   public record GetJob(String id, ActorRef<Optional<JobView>> replyTo) implements Command {}
 
@@ -72,8 +110,21 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    * slots (given back here should the coordinator stop without finishing the job).
    */
   public record JobAccepted(
-      JobView view, ActorRef<JobCoordinator.Command> coordinator, Admission.JobSlots slots)
+      JobView view,
+      ActorRef<JobCoordinator.Command> coordinator,
+      Admission.JobSlots slots,
+      MemoryBudget.Charge charge)
       implements Command {}
+
+  /**
+   * What the followers of a job hear when another gateway takes it over: nothing more comes from
+   * here (their stream goes on from the store). Told by identity, never shown.
+   */
+  public static final JobView HANDED_OFF =
+      new JobView("", "", "", JobState.RUNNING, 0, 0, 0, 0, null, List.of(), "", null);
+
+  /** From a coordinator: another gateway claimed its job, which this one forgets (the store has it). */
+  public record JobHandedOff(String id) implements Command {}
 
   /** From a coordinator: its job made progress. */
   public record JobProgressed(JobView view) implements Command {}
@@ -89,17 +140,33 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     INSTANCE
   }
 
+  /** Jobs in memory only. */
   public static Behavior<Command> create(
       ActorRef<Router.Command> router, AdmissionControl admission, JobSettings settings) {
+    return create(router, admission, settings, Optional.empty());
+  }
+
+  /** Jobs written to the job store as well when {@code storage} is given. */
+  public static Behavior<Command> create(
+      ActorRef<Router.Command> router,
+      AdmissionControl admission,
+      JobSettings settings,
+      Optional<JobStorage> storage) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new JobManager(context, timers, router, admission, settings)));
+                timers ->
+                    new JobManager(
+                        context, timers,
+                        new JobEnvironment(router, admission, context.getSelf(), settings, storage))));
   }
 
-  private final ActorRef<Router.Command> router;
-  private final AdmissionControl admission;
+  private final JobEnvironment environment;
   private final JobSettings settings;
+  private final Optional<JobStorage> storage;
+  /** Every coordinator, from its spawn to its end: a job is never run twice here. */
+  private final Map<String, ActorRef<JobCoordinator.Command>> coordinators = new HashMap<>();
+  private final Map<String, MemoryBudget.Charge> chargeOfRunning = new HashMap<>();
   /** Every job known, in the order they were created. */
   private final Map<String, JobView> views = new LinkedHashMap<>();
   private final Map<String, ActorRef<JobCoordinator.Command>> running = new HashMap<>();
@@ -117,13 +184,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private JobManager(
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
-      ActorRef<Router.Command> router,
-      AdmissionControl admission,
-      JobSettings settings) {
+      JobEnvironment environment) {
     super(context);
-    this.router = router;
-    this.admission = admission;
-    this.settings = settings;
+    this.environment = environment;
+    this.settings = environment.settings();
+    this.storage = environment.storage();
     this.metrics = JobMetrics.of(context.getSystem());
     metrics.running(0);
     Duration interval =
@@ -137,6 +202,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(StartJob.class, this::onStart)
+        .onMessage(ResumeJob.class, this::onResume)
+        .onMessage(JobHandedOff.class, this::onHandedOff)
         .onMessage(GetJob.class, get -> reply(get.replyTo(), Optional.ofNullable(views.get(get.id()))))
         .onMessage(ListJobs.class, this::onList)
         .onMessage(CancelJob.class, this::onCancel)
@@ -146,44 +213,86 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(JobFinished.class, this::onFinished)
         .onMessage(FollowerStopped.class, this::onFollowerStopped)
         .onMessage(CoordinatorStopped.class, this::onCoordinatorStopped)
-        .onSignal(PreRestart.class, signal -> failRunning("the gateway's job manager restarted after a bug"))
-        .onSignal(PostStop.class, signal -> failRunning("the gateway stopped"))
+        .onSignal(PreRestart.class, signal -> failRunning("the gateway's job manager restarted after a bug", true))
+        .onSignal(PostStop.class, signal -> failRunning("the gateway stopped", false))
         .onMessageEquals(Prune.INSTANCE, this::onPrune)
         .build();
   }
 
   private Behavior<Command> onStart(StartJob start) {
     String id = UUID.randomUUID().toString();
-    getContext()
-        .spawn(
-            JobCoordinator.create(
-                id, start.spec(), start.replyTo(), router, admission, getContext().getSelf(), settings),
-            "job-" + id);
+    spawnCoordinator(id, start.spec(), new JobCoordinator.Posted(start.request()), start.replyTo());
     return this;
+  }
+
+  private Behavior<Command> onResume(ResumeJob resume) {
+    if (coordinators.containsKey(resume.id())) {
+      resume.spec().charge().release();
+      resume.replyTo().tell(ClaimedElsewhere.INSTANCE);
+      return this;
+    }
+    spawnCoordinator(resume.id(), resume.spec(), resume.origin(), resume.replyTo());
+    return this;
+  }
+
+  /** Watched from its start: whatever happens to it, what its job holds goes back. */
+  private void spawnCoordinator(
+      String id, JobSpec spec, JobCoordinator.Origin origin, ActorRef<StartAnswer> replyTo) {
+    ActorRef<JobCoordinator.Command> coordinator =
+        getContext().spawn(JobCoordinator.create(id, spec, origin, replyTo, environment), "job-" + id);
+    coordinators.put(id, coordinator);
+    // Its JobFinished comes before this, from a coordinator that ends normally.
+    getContext().watchWith(coordinator, new CoordinatorStopped(id));
   }
 
   private Behavior<Command> onAccepted(JobAccepted accepted) {
     // Told before the caller hears the id, so that the job is known by the time it asks.
-    running.put(accepted.view().id(), accepted.coordinator());
+    String id = accepted.view().id();
+    running.put(id, accepted.coordinator());
     metrics.running(running.size());
-    slotsOfRunning.put(accepted.view().id(), accepted.slots());
-    views.put(accepted.view().id(), accepted.view());
-    // Its JobFinished comes before this, from a coordinator that ends normally.
-    getContext().watchWith(accepted.coordinator(), new CoordinatorStopped(accepted.view().id()));
+    slotsOfRunning.put(id, accepted.slots());
+    chargeOfRunning.put(id, accepted.charge());
+    views.put(id, accepted.view());
     return this;
   }
 
-  /** A coordinator stopped without finishing its job (a bug): the job fails, its slots go back. */
+  /**
+   * A coordinator stopped. Normally after its job ended, or before it was accepted (refused, not
+   * stored). Otherwise (a bug, also in its constructor): the job fails, its slots and memory go back.
+   */
   private Behavior<Command> onCoordinatorStopped(CoordinatorStopped stopped) {
+    coordinators.remove(stopped.id());
     if (running.containsKey(stopped.id())) {
       getContext().getLog().error("The coordinator of job {} stopped before the job ended", stopped.id());
       slotsOfRunning.get(stopped.id()).close();
+      chargeOfRunning.get(stopped.id()).release();
       JobView last = views.get(stopped.id());
-      onFinished(
-          new JobFinished(
-              last.failedWith(
-                  "internal", "the job's coordinator stopped after a bug; see the gateway's log",
-                  Instant.now().toString())));
+      JobView failed =
+          last.failedWith(
+              "internal", "the job's coordinator stopped after a bug; see the gateway's log",
+              Instant.now().toString());
+      storage.ifPresent(store -> store.journal().tell(new JobJournal.Finish(failed)));
+      onFinished(new JobFinished(failed));
+    }
+    return this;
+  }
+
+  /** Another gateway runs the job: it is theirs to show, from the store. */
+  private Behavior<Command> onHandedOff(JobHandedOff handedOff) {
+    String id = handedOff.id();
+    running.remove(id);
+    metrics.running(running.size());
+    slotsOfRunning.remove(id);
+    chargeOfRunning.remove(id);
+    views.remove(id);
+    Set<ActorRef<JobView>> gone = followers.remove(id);
+    if (gone != null) {
+      gone.forEach(
+          follower -> {
+            getContext().unwatch(follower);
+            follower.tell(HANDED_OFF);
+          });
+      followerCount -= gone.size();
     }
     return this;
   }
@@ -192,11 +301,17 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    * This incarnation ends (a bug restarts the manager, or the gateway stops): its coordinators are
    * stopped with it (and give their slots back), so their jobs fail, and followers hear so.
    */
-  private Behavior<Command> failRunning(String why) {
+  private Behavior<Command> failRunning(String why, boolean failInStore) {
     String now = Instant.now().toString();
     for (String id : List.copyOf(running.keySet())) {
       slotsOfRunning.get(id).close();
+      chargeOfRunning.get(id).release();
+      if (storage.isPresent() && !failInStore) {
+        // The store keeps the job running: a gateway resumes it (another, or this one started again).
+        continue;
+      }
       JobView view = views.get(id).failedWith("internal", why, now);
+      storage.ifPresent(store -> store.journal().tell(new JobJournal.Finish(view)));
       followers.getOrDefault(id, Set.of()).forEach(follower -> follower.tell(view));
     }
     return this;
@@ -260,6 +375,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     metrics.running(running.size());
     metrics.finished(view.state());
     slotsOfRunning.remove(view.id());
+    chargeOfRunning.remove(view.id());
     onView(view);
     Set<ActorRef<JobView>> gone = followers.remove(view.id());
     if (gone != null) {
@@ -297,6 +413,19 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     while (!finished.isEmpty() && finished.peek().at().isBefore(oldest)) {
       forgetOldest();
     }
+    ActorSystem<Void> system = getContext().getSystem();
+    storage.ifPresent(
+        store ->
+            store.store()
+                .call(
+                    jobStore -> jobStore.prune(oldest, settings.maxRetained(), settings.maxRetainedSize()))
+                .whenCompleteAsync(
+                    (pruned, error) -> {
+                      if (error != null) {
+                        system.log().warn("Pruning the job store failed: {}", error.toString());
+                      }
+                    },
+                    store.store().executor()));
     return this;
   }
 

@@ -10,6 +10,9 @@ import org.taskgrid.core.metrics.NodeMetrics;
 /**
  * The jobs of this gateway: {@code taskgrid.jobs.running}, a gauge of a copy the
  * {@link JobManager} writes, and {@code taskgrid.jobs.finished}, a counter tagged {@code state}.
+ * With the job store on, {@code taskgrid.jobs.store.flushes} counts the journal's writes (each one
+ * round of statements, whatever it holds) and {@code taskgrid.jobs.store.parts} the part results
+ * they carried: their ratio is what batching saves.
  */
 public final class JobMetrics {
   private final MeterRegistry registry;
@@ -29,6 +32,18 @@ public final class JobMetrics {
 
   public void running(int jobs) {
     running.set(jobs);
+  }
+
+  /** The journal wrote one batch of {@code parts} part results. */
+  public void flushed(int parts) {
+    Counter.builder("taskgrid.jobs.store.flushes")
+        .description("writes of job progress to the job store")
+        .register(registry)
+        .increment();
+    Counter.builder("taskgrid.jobs.store.parts")
+        .description("part results written to the job store")
+        .register(registry)
+        .increment(parts);
   }
 
   public void finished(JobState state) {

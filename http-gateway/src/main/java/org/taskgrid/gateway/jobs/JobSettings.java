@@ -20,7 +20,8 @@ public record JobSettings(
     long maxRetainedSize,
     long memoryPerPart,
     int maxFollowersPerJob,
-    int maxFollowers) {
+    int maxFollowers,
+    Duration storePollInterval) {
 
   public JobSettings {
     if (maxResultSize > maxRetainedSize) {
@@ -34,7 +35,9 @@ public record JobSettings(
           "taskgrid.jobs: max-parts, max-inputs and max-window must be >= 1, max-retained >= 0");
     }
     for (Duration duration :
-        List.of(partTimeout, retention, progressInterval, windowRefreshInterval, pruneInterval, eventsKeepAlive)) {
+        List.of(
+            partTimeout, retention, progressInterval, windowRefreshInterval, pruneInterval,
+            eventsKeepAlive, storePollInterval)) {
       if (duration.isNegative() || duration.isZero()) {
         throw new IllegalArgumentException("taskgrid.jobs: every duration must be positive, not " + duration);
       }
@@ -58,7 +61,8 @@ public record JobSettings(
         retainedSize(config),
         config.getBytes("memory-per-part"),
         config.getInt("max-followers-per-job"),
-        config.getInt("max-followers"));
+        config.getInt("max-followers"),
+        config.getDuration("store-poll-interval"));
   }
 
   /** {@code auto}: an eighth of the maximum heap, and room for at least two of the largest results. */

@@ -52,9 +52,9 @@ class JobManagerTest {
             Parts.of(List.of(JsonNodeFactory.instance.textNode("a"), JsonNodeFactory.instance.textNode("b"))),
             false,
             new MemoryBudget(1 << 20).empty());
-    TestProbe<Optional<String>> started = testKit.createTestProbe();
-    manager.tell(new JobManager.StartJob(spec, started.ref()));
-    String id = started.receiveMessage(PROMPTLY).orElseThrow();
+    TestProbe<JobManager.StartAnswer> started = testKit.createTestProbe();
+    manager.tell(new JobManager.StartJob(spec, JsonNodeFactory.instance.objectNode(), started.ref()));
+    String id = ((JobManager.Running) started.receiveMessage(PROMPTLY)).id();
     Router.Submit first = router.expectMessageClass(Router.Submit.class, PROMPTLY);
     Router.Submit second = router.expectMessageClass(Router.Submit.class, PROMPTLY);
     assertEquals(2, admission.inFlight());
@@ -98,7 +98,9 @@ class JobManagerTest {
             Parts.of(inputs),
             false,
             new MemoryBudget(1 << 20).empty());
-    manager.tell(new JobManager.StartJob(spec, testKit.<Optional<String>>createTestProbe().ref()));
+    manager.tell(
+        new JobManager.StartJob(
+            spec, JsonNodeFactory.instance.objectNode(), testKit.<JobManager.StartAnswer>createTestProbe().ref()));
 
     Router.GetStatus ask = router.expectMessageClass(Router.GetStatus.class, PROMPTLY);
     List<Router.Submit> submitted = new java.util.ArrayList<>();
