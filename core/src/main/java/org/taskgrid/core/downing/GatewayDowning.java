@@ -1,6 +1,7 @@
 package org.taskgrid.core.downing;
 
 import akka.actor.typed.Behavior;
+import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.eventstream.EventStream;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
@@ -49,14 +50,17 @@ public final class GatewayDowning extends AbstractBehavior<GatewayDowning.Comman
   /** How often the rules run: a decision may wait up to this long past stable-after. */
   private static final Duration TICK = Duration.ofSeconds(1);
 
+  /** Restarted on any failure: a node without it would never down a dead member. */
   public static Behavior<Command> create(DowningSettings settings) {
-    return Behaviors.setup(
-        context ->
-            Behaviors.withTimers(
-                timers -> {
-                  timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
-                  return new GatewayDowning(context, settings);
-                }));
+    Behavior<Command> downing =
+        Behaviors.setup(
+            context ->
+                Behaviors.withTimers(
+                    timers -> {
+                      timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
+                      return new GatewayDowning(context, settings);
+                    }));
+    return Behaviors.supervise(downing).onFailure(SupervisorStrategy.restart());
   }
 
   private final DowningSettings settings;
@@ -148,7 +152,7 @@ public final class GatewayDowning extends AbstractBehavior<GatewayDowning.Comman
 
     UniqueAddress self = cluster.selfUniqueAddress();
     Set<UniqueAddress> toDown =
-        new DowningRules(self, members, gateways, observers, settled).toDown();
+        new HashSet<>(new DowningRules(self, members, gateways, observers, settled).toDown());
     toDown.removeAll(downed);
     if (!toDown.isEmpty()) {
       getContext()
