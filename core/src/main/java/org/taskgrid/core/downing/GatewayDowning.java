@@ -75,6 +75,8 @@ public final class GatewayDowning extends AbstractBehavior<GatewayDowning.Comman
 
   private GatewayDowning(ActorContext<Command> context, DowningSettings settings) {
     super(context);
+    // Started through classic Props, its log would be named akka.actor.ActorCell otherwise.
+    context.setLoggerName(GatewayDowning.class);
     this.settings = settings;
     this.cluster = Cluster.get(Adapter.toClassic(context.getSystem()));
     akka.cluster.typed.Cluster.get(context.getSystem())
