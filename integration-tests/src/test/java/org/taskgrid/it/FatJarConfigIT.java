@@ -129,7 +129,6 @@ class FatJarConfigIT {
     assertEquals(
         "org.taskgrid.core.downing.GatewayDowningProvider",
         config.getString("akka.cluster.downing-provider-class"));
-    // taskgrid.downing.stable-after follows the resolver's key, which taskgrid-akka.conf sets.
     assertEquals(7, config.getDuration("taskgrid.downing.stable-after").toSeconds());
     assertEquals("tcp", config.getString("akka.remote.artery.transport"));
     // Mutual TLS, once on (Akka's own: "keystore", TLSv1.2); NodeConfig turns tls-tcp on.
