@@ -96,6 +96,11 @@ public class Soak {
     boolean frozen;
     /** Sent SIGTERM: draining, on its way out. */
     boolean leaving;
+    /**
+     * Continued after SIGSTOP: it may have been downed while frozen and be on its way out, so it
+     * is not counted on to take work (the churn would otherwise kill the last worker that does).
+     */
+    boolean thawed;
     long thawAt;
     long deadSince = -1;
     /** Where this JVM's output starts in the slot's log, which every JVM of the slot appends to. */
@@ -142,12 +147,13 @@ public class Soak {
       Files.writeString(Path.of(args.get("pids")), process.pid() + "\n", StandardOpenOption.APPEND);
       frozen = false;
       leaving = false;
+      thawed = false;
       deadSince = -1;
       churn.computeIfAbsent("starts", k -> new AtomicLong()).incrementAndGet();
     }
 
     boolean healthy() {
-      return process != null && process.isAlive() && !frozen && !leaving && up();
+      return process != null && process.isAlive() && !frozen && !leaving && !thawed && up();
     }
   }
 
@@ -229,6 +235,7 @@ public class Soak {
         // A frozen worker is let go on (it finds itself downed, or not yet) or killed where it is.
         if (dice.nextBoolean()) {
           signal(slot, "CONT");
+          slot.thawed = true;
           count("SIGCONT after SIGSTOP");
         } else {
           slot.process.destroyForcibly();

@@ -20,7 +20,7 @@ mkdir -p "$LOGS"
 # Fast failure detection and downing, as the integration tests use: churn every few seconds.
 CLUSTER_OPTIONS=(-Dakka.cluster.failure-detector.acceptable-heartbeat-pause=3s
   -Dakka.cluster.failure-detector.heartbeat-interval=500ms
-  -Dakka.cluster.split-brain-resolver.stable-after=5s)
+  -Dtaskgrid.downing.stable-after=5s)
 # shellcheck disable=SC2206
 CLUSTER_OPTIONS+=(${SOAK_JVM_OPTIONS:-})
 

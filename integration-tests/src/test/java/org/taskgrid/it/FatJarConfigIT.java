@@ -117,8 +117,8 @@ class FatJarConfigIT {
 
     // Akka's own reference.confs: actor, remote, cluster
     assertEquals("2.6.21", config.getString("akka.version"));
-    assertEquals("keep-majority", config.getString("akka.cluster.split-brain-resolver.active-strategy"));
     assertTrue(config.hasPath("akka.cluster.split-brain-resolver.stable-after"));
+    assertEquals("gateway", config.getString("taskgrid.downing.gateway-role"));
     assertTrue(config.getBytes("akka.remote.artery.advanced.maximum-frame-size") > 0);
   }
 
@@ -127,9 +127,9 @@ class FatJarConfigIT {
     assertEquals("cluster", config.getString("akka.actor.provider"));
     assertFalse(config.getBoolean("akka.actor.allow-java-serialization"));
     assertEquals(
-        "akka.cluster.sbr.SplitBrainResolverProvider",
+        "org.taskgrid.core.downing.GatewayDowningProvider",
         config.getString("akka.cluster.downing-provider-class"));
-    assertEquals("gateway", config.getString("akka.cluster.split-brain-resolver.keep-majority.role"));
+    assertEquals(7, config.getDuration("taskgrid.downing.stable-after").toSeconds());
     assertEquals("tcp", config.getString("akka.remote.artery.transport"));
     // Mutual TLS, once on (Akka's own: "keystore", TLSv1.2); NodeConfig turns tls-tcp on.
     String ssl = "akka.remote.artery.ssl.config-ssl-engine.";

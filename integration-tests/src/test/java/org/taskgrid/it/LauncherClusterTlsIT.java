@@ -59,7 +59,7 @@ class LauncherClusterTlsIT {
       GatewayClient.Reply reply = client.post("/v1/tasks/primes", "{\"from\":0,\"to\":1000}");
       assertEquals(200, reply.status(), reply + launcher.tail());
       assertEquals(168, reply.json().path("result").asInt(), reply::toString);
-      for (String log : List.of("gateway.log", "worker-1.log")) {
+      for (String log : List.of("gateway-1.log", "worker-1.log")) {
         String text = Files.readString(Artifacts.repoDir().resolve("run").resolve(log), StandardCharsets.UTF_8);
         assertTrue(text.contains("Artery tls-tcp"), log + " does not show Artery over TLS:\n" + text);
       }

@@ -27,7 +27,7 @@ final class ProcessCluster implements AutoCloseable {
       List.of(
           "-Dakka.cluster.failure-detector.acceptable-heartbeat-pause=2s",
           "-Dakka.cluster.failure-detector.heartbeat-interval=500ms",
-          "-Dakka.cluster.split-brain-resolver.stable-after=5s");
+          "-Dtaskgrid.downing.stable-after=5s");
   /** A worker's drain timeout on SIGTERM. */
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
   /** JVMs start slowly on a busy machine, several at once slower still. */

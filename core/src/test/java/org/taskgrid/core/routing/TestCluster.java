@@ -52,7 +52,7 @@ final class TestCluster implements AutoCloseable {
       akka.remote.artery.canonical.port = 0
       akka.cluster.failure-detector.acceptable-heartbeat-pause = 1s
       akka.cluster.failure-detector.heartbeat-interval = 200ms
-      akka.cluster.split-brain-resolver.stable-after = 2s
+      taskgrid.downing.stable-after = 2s
       akka.coordinated-shutdown.exit-jvm = off
       akka.coordinated-shutdown.terminate-actor-system = on
       # Several clusters in one JVM: each node its own JMX bean, no warning about the name taken.
@@ -121,7 +121,7 @@ final class TestCluster implements AutoCloseable {
   static final String CUTTABLE =
       """
       akka.remote.artery.advanced.test-mode = on
-      akka.cluster.split-brain-resolver.stable-after = 30s
+      taskgrid.downing.stable-after = 30s
       """;
 
   /** Scala's Direction.Both, which javac cannot name (a case object nested in a trait's object). */
