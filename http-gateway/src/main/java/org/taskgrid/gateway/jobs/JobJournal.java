@@ -28,7 +28,8 @@ import org.taskgrid.gateway.jobs.store.JobStore;
  * 100 000. One flush is in flight at a time, on the store's dispatcher; what comes meanwhile waits
  * for the next. A failed flush keeps its batch for the next one (recording is idempotent).
  *
- * <p>A job's final state goes in the same flush as its last results, after them; then retention
+ * <p>A job's final state goes in a flush of its own and replaces the part results still pending
+ * (the store keeps no part results of a finished job); then retention
  * prunes the store (by age, count and bytes) as the manager prunes its memory. What the store
  * answers goes back to each coordinator: the job is owned by another gateway now (it stops
  * quietly) or a cancel was asked on another gateway (it cancels). So that a cancel is heard while
@@ -176,6 +177,10 @@ public final class JobJournal extends AbstractBehavior<JobJournal.Command> {
 
   private Behavior<Command> onFinish(Finish finish) {
     Pending job = pending(finish.view().id());
+    // The final state carries the result and the store drops a finished job's part results, so
+    // those not written yet never need to be: a short job costs two writes, not one per part.
+    pendingParts -= job.parts.size();
+    job.parts.clear();
     job.finish = finish.view();
     job.done = finish.view().done();
     job.failed = finish.view().failed();

@@ -109,6 +109,30 @@ abstract class JobJournalTest {
   }
 
   @Test
+  void aJobThatEndsBeforeItsResultsAreWrittenCostsNoWritePerPart() throws Exception {
+    int parts = 20 * MAX_PARTS;
+    String id = createJob(parts);
+    double partsBefore = count("taskgrid.jobs.store.parts");
+    for (int part = 0; part < parts; part++) {
+      journal.tell(new JobJournal.PartDone(id, part, JsonNodeFactory.instance.numberNode(part), part + 1, 0, 0));
+    }
+    journal.tell(
+        new JobJournal.Finish(
+            new JobView(
+                id, "echo", "thread", JobState.SUCCEEDED, parts, parts, 0, 0,
+                JsonNodeFactory.instance.textNode("merged"), List.of(), Instant.now().toString(),
+                Instant.now().toString())));
+    StoredJob finished =
+        Await.atMost(PROMPTLY, "the job's end written")
+            .until(() -> store.find(id).orElseThrow(), job -> job.state() == JobState.SUCCEEDED);
+    assertEquals(parts, finished.done());
+    assertEquals("\"merged\"", finished.result());
+    // At most the batches that filled up before the end arrived; the rest were never written.
+    double written = count("taskgrid.jobs.store.parts") - partsBefore;
+    assertTrue(written < parts, written + " part results written for a job that had ended");
+  }
+
+  @Test
   void aCoordinatorHearsThatAnotherGatewayOwnsItsJob() {
     String id = createJob(10);
     assertTrue(store.claim(id, ME, "akka://taskgrid@127.0.0.1:2#2"));
