@@ -39,8 +39,15 @@ public final class TestGateway implements BeforeAllCallback, AfterAllCallback {
   private static final Duration START_WITHIN = Duration.ofSeconds(20);
   private static final Duration READY_WITHIN = Duration.ofSeconds(20);
   private static final Duration TERMINATE_WITHIN = Duration.ofSeconds(30);
+  /**
+   * The JDK client keeps idle connections for 20 minutes and may reuse one in the very moment the
+   * gateway closes it for sending no request within request-head-timeout (10 s): a POST on it fails
+   * with "header parser received no bytes". A longer timeout keeps tests clear of that race;
+   * RequestHeadTimeoutTest sets its own.
+   */
   private static final String LOOPBACK_ANY_PORT =
       """
+      taskgrid.gateway.http.request-head-timeout = 120s
       taskgrid.gateway.http.host = "127.0.0.1"
       taskgrid.gateway.http.port = 0
       akka.remote.artery.canonical.hostname = "127.0.0.1"
