@@ -51,6 +51,11 @@ final class ExecutorBook {
       this.address = address;
     }
 
+    /** Whether the executor lives in this JVM (a gateway that is its own worker). */
+    boolean isLocal() {
+      return !ref.path().address().hasGlobalScope();
+    }
+
     /** Until it told its slots, one part at a time in all; then per lane. */
     private int slots(Lane lane) {
       if (blockingSlots + cpuSlots == 0) {
