@@ -352,7 +352,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
           && book.anyActiveExcept(with(part.refusedBy, part.target.ref))) {
         // A worker with another classpath: one that knows the task may take the part.
         part.refusedBy.add(part.target.ref);
-        part.target.inFlight.remove(part.submit.partId());
+        part.target.release(part.submit.partId());
         part.target = null;
         part.refused++;
         if (!dispatch(part)) {
@@ -496,7 +496,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
     }
     part.attempt++;
     part.target = target;
-    target.inFlight.put(part.submit.partId(), part.lane);
+    target.hold(part.submit.partId(), part.lane);
     Submit submit = part.submit;
     long timeoutMillis;
     if (submit.timeoutFromStart()) {
@@ -597,7 +597,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
   private void redirect(Part part) {
     ExecutorBook.Entry target = part.target;
     book.onDraining(target);
-    target.inFlight.remove(part.submit.partId());
+    target.release(part.submit.partId());
     part.target = null;
     part.refused++;
     if (!book.anyActive()) {
@@ -630,18 +630,18 @@ public final class Router extends AbstractBehavior<Router.Command> {
   private void lose(ExecutorBook.Lost lost) {
     ExecutorBook.Entry target = lost.entry();
     String why = lost.why();
-    if (target.inFlight.isEmpty()) {
+    if (target.inFlightParts().isEmpty()) {
       getContext().getLog().info("Executor on {} {}", target.address, why);
       return;
     }
     getContext()
         .getLog()
-        .warn("Executor on {} {}: {} parts go elsewhere", target.address, why, target.inFlight.size());
+        .warn("Executor on {} {}: {} parts go elsewhere", target.address, why, target.inFlightParts().size());
     boolean anyActive = book.anyActive();
     boolean mayComeBack = target.state == ExecutorState.UNREACHABLE;
-    for (String partId : List.copyOf(target.inFlight.keySet())) {
+    for (String partId : List.copyOf(target.inFlightParts())) {
       Part part = parts.get(partId);
-      target.inFlight.remove(partId);
+      target.release(partId);
       if (part == null) {
         continue;
       }
@@ -686,7 +686,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
     parts.remove(part.submit.partId());
     timers.cancel(part.submit.partId());
     if (part.target != null) {
-      part.target.inFlight.remove(part.submit.partId());
+      part.target.release(part.submit.partId());
     }
   }
 
