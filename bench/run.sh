@@ -288,27 +288,16 @@ w3() {
     # Calibrate: warm the sieve up on the gateway, time [0, 10^8) on one thread, scale to the
     # target (the sieve's time grows about linearly here), between 10^6 and 6.4 x 10^10 (64
     # parts of at most 10^9 each, the widest range a worker takes by default).
-    client call "$thread" '{"from":0,"to":20000000}' 2 >/dev/null || die "W3 calibration failed"
-    line=$(client call "$thread" '{"from":0,"to":100000000}' 1) || die "W3 calibration failed"
+    # On a busy machine the JIT compiler threads get little CPU: the sieve runs on slower code
+    # for its first seconds. Warm it up longer and take the median of 3 timings, or the range
+    # comes out far too short (single thread 2.4-2.6 s instead of 5 s).
+    client call "$thread" '{"from":0,"to":100000000}' 3 >/dev/null || die "W3 calibration failed"
+    line=$(client call "$thread" '{"from":0,"to":100000000}' 3) || die "W3 calibration failed"
     to=$(calc "int(1e8 * $W3_TARGET_MS / $(field "$line" medianms) / 1e6) * 1e6")
     to=$(awk "BEGIN { t = $to; if (t > 6.4e10) t = 6.4e10; if (t < 1e6) t = 1e6; printf \"%.0f\", t }")
   fi
   say "W3 range [0, $to): one thread, $W3_RUNS run(s) after a warm-up"
-  line=$(client call "$thread" '{"from":0,"to":'"$to"'}' 1) || die "W3 single-thread call failed"
-  if [ -z "${PRIMES_TO:-}" ]; then
-    # The short calibration run is easily off on a busy machine (and the sieve is not quite
-    # linear): rescale once from the warm-up run, which spans the whole range, when it missed the
-    # target by more than 10 %.
-    local scaled
-    scaled=$(awk "BEGIN { ms = $(field "$line" medianms); t = $to
-      if (ms > 0 && (ms < 0.9 * $W3_TARGET_MS || ms > 1.1 * $W3_TARGET_MS)) t = int(t * $W3_TARGET_MS / ms / 1e6) * 1e6
-      if (t > 6.4e10) t = 6.4e10; if (t < 1e6) t = 1e6; printf \"%.0f\", t }")
-    if [ "$scaled" != "$to" ]; then
-      to=$scaled
-      say "W3 the warm-up took $(field "$line" medianms) ms: range rescaled to [0, $to)"
-      client call "$thread" '{"from":0,"to":'"$to"'}' 1 >/dev/null || die "W3 single-thread call failed"
-    fi
-  fi
+  client call "$thread" '{"from":0,"to":'"$to"'}' 1 >/dev/null || die "W3 single-thread call failed"
   line=$(client call "$thread" '{"from":0,"to":'"$to"'}' "$W3_RUNS") || die "W3 single-thread call failed"
   say "    $line"
   t1=$(calc "$(field "$line" medianms) / 1000")
