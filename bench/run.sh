@@ -14,12 +14,15 @@
 # Knobs (environment): QUICK=1; BENCH_JAVA_OPTS (options for every taskgrid JVM, default none:
 # the product as shipped); PRIMES_TO (W3's range [0, PRIMES_TO), instead of calibrating one where
 # a single thread takes about 5 s); BENCH_JFR=1 (each taskgrid JVM records a JFR profile,
-# run/bench/logs/<jvm>.jfr, written when the JVM stops; for where the time goes, not for figures).
+# run/bench/logs/<jvm>.jfr, written when the JVM stops; for where the time goes, not for figures);
+# BENCH_JARS=DIR (run the fat jars in DIR, e.g. a saved older build, instead of building).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-GATEWAY_JAR="$ROOT/http-gateway/target/taskgrid-gateway.jar"
-WORKER_JAR="$ROOT/worker-node/target/taskgrid-worker.jar"
+# BENCH_JARS=DIR: the fat jars of DIR instead (say, a copy of an older build, to compare two builds
+# on the same busy machine one after the other); nothing is built then.
+GATEWAY_JAR="${BENCH_JARS:-$ROOT/http-gateway/target}/taskgrid-gateway.jar"
+WORKER_JAR="${BENCH_JARS:-$ROOT/worker-node/target}/taskgrid-worker.jar"
 OUT="$ROOT/run/bench"
 LOGS="$OUT/logs"
 CLASSES="$OUT/classes"
@@ -285,8 +288,11 @@ w3() {
     # Calibrate: warm the sieve up on the gateway, time [0, 10^8) on one thread, scale to the
     # target (the sieve's time grows about linearly here), between 10^6 and 6.4 x 10^10 (64
     # parts of at most 10^9 each, the widest range a worker takes by default).
-    client call "$thread" '{"from":0,"to":20000000}' 2 >/dev/null || die "W3 calibration failed"
-    line=$(client call "$thread" '{"from":0,"to":100000000}' 1) || die "W3 calibration failed"
+    # On a busy machine the JIT compiler threads get little CPU: the sieve runs on slower code
+    # for its first seconds. Warm it up longer and take the median of 3 timings, or the range
+    # comes out far too short (single thread 2.4-2.6 s instead of 5 s).
+    client call "$thread" '{"from":0,"to":100000000}' 3 >/dev/null || die "W3 calibration failed"
+    line=$(client call "$thread" '{"from":0,"to":100000000}' 3) || die "W3 calibration failed"
     to=$(calc "int(1e8 * $W3_TARGET_MS / $(field "$line" medianms) / 1e6) * 1e6")
     to=$(awk "BEGIN { t = $to; if (t > 6.4e10) t = 6.4e10; if (t < 1e6) t = 1e6; printf \"%.0f\", t }")
   fi
@@ -437,8 +443,12 @@ main() {
   mkdir -p "$LOGS" "$CLASSES"
   # W2 holds 1 000 connections on each side of loopback: raise the soft limit to the hard one.
   ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-  say "building the jars if stale (bin/taskgrid build)"
-  "$ROOT/bin/taskgrid" build >"$LOGS/build.log" 2>&1 || die "build failed (see $LOGS/build.log)"
+  if [ -n "${BENCH_JARS:-}" ]; then
+    say "using the jars of $BENCH_JARS (BENCH_JARS): nothing built"
+  else
+    say "building the jars if stale (bin/taskgrid build)"
+    "$ROOT/bin/taskgrid" build >"$LOGS/build.log" 2>&1 || die "build failed (see $LOGS/build.log)"
+  fi
   say "compiling the bench client and the references of bench/reference/ into $CLASSES"
   javac -nowarn -d "$CLASSES" "$ROOT/bench/HttpBench.java" >"$LOGS/javac.log" 2>&1 &&
     javac -nowarn -d "$CLASSES" -cp "$GATEWAY_JAR" "$ROOT"/bench/reference/*.java >>"$LOGS/javac.log" 2>&1 ||
@@ -468,7 +478,7 @@ main() {
   table=$(
     echo "taskgrid bench/run.sh ${*:-(all: W1-W5)}$([ "$QUICK" = 1 ] && echo " (QUICK=1)"), $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- . 2>/dev/null || echo '+changes')"
     echo "$(java -version 2>&1 | head -1); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
-    echo "$(nproc) cores shared by every JVM and the load generator; ulimit -n $(ulimit -n); load average at start $load, at end $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'); took $((SECONDS - started)) s${BENCH_JAVA_OPTS:+; BENCH_JAVA_OPTS=$BENCH_JAVA_OPTS}"
+    echo "$(nproc) cores shared by every JVM and the load generator; ulimit -n $(ulimit -n); load average at start $load, at end $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'); took $((SECONDS - started)) s${BENCH_JAVA_OPTS:+; BENCH_JAVA_OPTS=$BENCH_JAVA_OPTS}${BENCH_JARS:+; jars of BENCH_JARS=$BENCH_JARS}"
     echo
     print_table
   )

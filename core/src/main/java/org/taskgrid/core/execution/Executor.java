@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -30,8 +31,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.taskgrid.core.CborSerializable;
 import org.taskgrid.core.execution.PartProtocol.CancelPart;
 import org.taskgrid.core.execution.PartProtocol.Failure;
+import org.taskgrid.core.execution.PartProtocol.PartFailed;
+import org.taskgrid.core.execution.PartProtocol.PartOutcome;
+import org.taskgrid.core.execution.PartProtocol.PartOutcomes;
 import org.taskgrid.core.execution.PartProtocol.PartSucceeded;
 import org.taskgrid.core.execution.PartProtocol.RunPart;
+import org.taskgrid.core.execution.PartProtocol.RunParts;
 import org.taskgrid.core.metrics.LaneGauges;
 import org.taskgrid.core.task.InvalidInputException;
 import org.taskgrid.core.task.Mode;
@@ -55,7 +60,14 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
    * CancelPart}), and what a node and the router ask of it.
    */
   public sealed interface Command
-      permits RunPart, CancelPart, GetCapacity, Drain, Executor.Finished, Executor.Expired {}
+      permits RunPart,
+          RunParts,
+          CancelPart,
+          GetCapacity,
+          Drain,
+          Executor.Finished,
+          Executor.Expired,
+          Executor.SendOutcomes {}
 
   /** Tell how many process parts this executor runs at once; answered with {@link Capacity}. */
   public record GetCapacity(ActorRef<Capacity> replyTo) implements Command, CborSerializable {}
@@ -89,10 +101,32 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
 
   private record Expired(long runId) implements Command {}
 
+  /**
+   * Sends the answers gathered for parts that came in {@link RunParts}. Told to itself when the
+   * first answer is gathered, so it comes after the messages already in the mailbox: the answers
+   * that those produce travel in the same message.
+   */
+  private enum SendOutcomes implements Command {
+    INSTANCE
+  }
+
+  /** Answers on their way to one router, and an upper bound of their bytes in CBOR. */
+  private static final class OutcomeBatch {
+    final List<PartSucceeded> succeeded = new ArrayList<>();
+    final List<PartFailed> failed = new ArrayList<>();
+    long bytes;
+
+    boolean isEmpty() {
+      return succeeded.isEmpty() && failed.isEmpty();
+    }
+  }
+
   /** A part from its arrival to the end of its work (which may come after its answer). */
   private static final class Run {
     final long id;
     final RunPart command;
+    /** Where its answer goes, gathered with others, when it came in {@link RunParts}; else null. */
+    final ActorRef<PartOutcomes> batchReplyTo;
     final RegisteredTask<?> task;
     final Lane lane;
     BlockingRun blocking;
@@ -104,9 +138,10 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     boolean started;
     boolean answered;
 
-    Run(long id, RunPart command, RegisteredTask<?> task, Lane lane) {
+    Run(long id, RunPart command, ActorRef<PartOutcomes> batchReplyTo, RegisteredTask<?> task, Lane lane) {
       this.id = id;
       this.command = command;
+      this.batchReplyTo = batchReplyTo;
       this.task = task;
       this.lane = lane;
     }
@@ -131,6 +166,8 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   private final Map<Lane, Queue<Run>> waiting = new EnumMap<>(Lane.class);
   private final Map<Long, Run> runs = new HashMap<>();
   private final List<ActorRef<Drained>> drainWaiters = new ArrayList<>();
+  /** Answers to batched parts not sent yet, per router (insertion order: fair between them). */
+  private final Map<ActorRef<PartOutcomes>, OutcomeBatch> outcomeBatches = new LinkedHashMap<>();
   private final LaneGauges laneGauges;
   private long nextRunId;
   private boolean draining;
@@ -165,7 +202,9 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(RunPart.class, this::onRunPart)
+        .onMessage(RunPart.class, command -> accept(command, null))
+        .onMessage(RunParts.class, this::onRunParts)
+        .onMessageEquals(SendOutcomes.INSTANCE, this::onSendOutcomes)
         .onMessage(Finished.class, this::onFinished)
         .onMessage(Expired.class, this::onExpired)
         .onMessage(CancelPart.class, this::onCancelPart)
@@ -177,19 +216,28 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
         .build();
   }
 
-  private Behavior<Command> onRunPart(RunPart command) {
+  private Behavior<Command> onRunParts(RunParts batch) {
+    for (RunPart part : batch.parts()) {
+      accept(part, batch.replyTo());
+    }
+    return this;
+  }
+
+  /** One part, answered alone ({@code batchReplyTo} null) or gathered with others. */
+  private Behavior<Command> accept(RunPart command, ActorRef<PartOutcomes> batchReplyTo) {
     if (draining) {
-      return refuse(command, Failure.DRAINING, "this worker is leaving and takes no new part");
+      return refuse(command, batchReplyTo, Failure.DRAINING, "this worker is leaving and takes no new part");
     }
     RegisteredTask<?> task = registry.find(command.task()).orElse(null);
     if (task == null) {
-      return refuse(command, Failure.UNKNOWN_TASK, "no task is named '" + command.task() + "'");
+      return refuse(command, batchReplyTo, Failure.UNKNOWN_TASK, "no task is named '" + command.task() + "'");
     }
     Lane lane;
     try {
       if (!task.task().modes().contains(command.mode())) {
         return refuse(
             command,
+            batchReplyTo,
             Failure.UNSUPPORTED_MODE,
             "task '" + task.name() + "' does not run in mode " + command.mode().wireName());
       }
@@ -197,13 +245,14 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     } catch (RuntimeException e) {
       // modes() and cpuBound() are the task's own code: a bug there fails the part, not the executor.
       getContext().getLog().warn("Task '{}' failed to say how it runs", task.name(), e);
-      return refuse(command, Failure.TASK_FAILED, "task '" + task.name() + "' failed: " + e);
+      return refuse(command, batchReplyTo, Failure.TASK_FAILED, "task '" + task.name() + "' failed: " + e);
     }
     boolean slotFree = running.get(lane) < settings.slots().get(lane);
     if (!slotFree && waiting.get(lane).size() >= settings.maxQueued()) {
-      return refuse(command, Failure.OVERLOADED, "every " + lane + " slot is busy and the queue is full");
+      return refuse(
+          command, batchReplyTo, Failure.OVERLOADED, "every " + lane + " slot is busy and the queue is full");
     }
-    Run run = new Run(nextRunId++, command, task, lane);
+    Run run = new Run(nextRunId++, command, batchReplyTo, task, lane);
     runs.put(run.id, run);
     timers.startSingleTimer(run.id, new Expired(run.id), Duration.ofMillis(command.timeoutMillis()));
     if (slotFree) {
@@ -285,6 +334,9 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     if (result == null || !command.replyTo().path().address().hasGlobalScope()) {
       return result; // answered within this JVM: no frame to fit in
     }
+    if (WireSize.atMost(result, settings.maxRemoteResultBytes()) <= settings.maxRemoteResultBytes()) {
+      return result; // surely fits: no need to encode it twice
+    }
     long bytes;
     try {
       bytes = CBOR.writeValueAsBytes(result).length;
@@ -336,13 +388,13 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       long millis = (System.nanoTime() - run.startNanos) / 1_000_000;
       RunPart command = run.command;
       if (finished.error() == null) {
-        command
-            .replyTo()
-            .tell(
-                new PartSucceeded(
-                    command.partId(), command.attempt(), node, finished.result(), finished.thread(), millis));
+        answer(
+            command,
+            run.batchReplyTo,
+            new PartSucceeded(
+                command.partId(), command.attempt(), node, finished.result(), finished.thread(), millis));
       } else {
-        answerFailure(command, unwrap(finished.error()));
+        answerFailure(command, run.batchReplyTo, unwrap(finished.error()));
       }
     }
     startNext(run.lane);
@@ -402,7 +454,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       startNext(run.lane);
       answerDrainWaitersIfIdle();
     }
-    run.command.replyTo().tell(run.command.failed(node, failure, message));
+    answer(run.command, run.batchReplyTo, run.command.failed(node, failure, message));
   }
 
   /**
@@ -422,10 +474,12 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       }
       if (answer && !run.answered) {
         run.answered = true;
-        run.command.replyTo().tell(run.command.failed(node, Failure.INTERNAL, why));
+        answer(run.command, run.batchReplyTo, run.command.failed(node, Failure.INTERNAL, why));
       }
     }
     runs.clear();
+    // No later message sends them: this incarnation's mailbox ends here.
+    onSendOutcomes();
     drainWaiters.forEach(waiter -> waiter.tell(Drained.INSTANCE));
     drainWaiters.clear();
     return this;
@@ -438,23 +492,75 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     }
   }
 
-  private void answerFailure(RunPart command, Throwable error) {
+  private void answerFailure(RunPart command, ActorRef<PartOutcomes> batchReplyTo, Throwable error) {
     if (error instanceof InvalidInputException invalid) {
-      command
-          .replyTo()
-          .tell(
-              command.failed(
-                  node, Failure.INVALID_INPUT, invalid.getMessage(), invalid.field().orElse(null)));
+      answer(
+          command,
+          batchReplyTo,
+          command.failed(node, Failure.INVALID_INPUT, invalid.getMessage(), invalid.field().orElse(null)));
     } else {
       getContext().getLog().debug("Task '{}' failed", command.task(), error);
       String message = error.getMessage() != null ? error.getMessage() : error.getClass().getName();
-      command.replyTo().tell(command.failed(node, Failure.TASK_FAILED, message));
+      answer(command, batchReplyTo, command.failed(node, Failure.TASK_FAILED, message));
     }
   }
 
-  private Behavior<Command> refuse(RunPart command, Failure failure, String message) {
-    command.replyTo().tell(command.failed(node, failure, message));
+  private Behavior<Command> refuse(
+      RunPart command, ActorRef<PartOutcomes> batchReplyTo, Failure failure, String message) {
+    answer(command, batchReplyTo, command.failed(node, failure, message));
     return this;
+  }
+
+  /**
+   * Answers a part: at once to its own {@code replyTo}, or, when it came in {@link RunParts},
+   * gathered with the other answers for that router until {@link SendOutcomes} (or until the
+   * batch would not fit in one message between nodes).
+   */
+  private void answer(RunPart command, ActorRef<PartOutcomes> batchReplyTo, PartOutcome outcome) {
+    if (batchReplyTo == null) {
+      command.replyTo().tell(outcome);
+      return;
+    }
+    long bytes = sizeOf(outcome);
+    if (outcomeBatches.isEmpty()) {
+      getContext().getSelf().tell(SendOutcomes.INSTANCE);
+    }
+    OutcomeBatch batch = outcomeBatches.computeIfAbsent(batchReplyTo, router -> new OutcomeBatch());
+    if (!batch.isEmpty() && batch.bytes + bytes > settings.maxRemoteResultBytes()) {
+      send(batchReplyTo, batch);
+      batch = new OutcomeBatch();
+      outcomeBatches.put(batchReplyTo, batch);
+    }
+    batch.bytes += bytes;
+    if (outcome instanceof PartSucceeded succeeded) {
+      batch.succeeded.add(succeeded);
+    } else {
+      batch.failed.add((PartFailed) outcome);
+    }
+  }
+
+  private Behavior<Command> onSendOutcomes() {
+    outcomeBatches.forEach(Executor::send);
+    outcomeBatches.clear();
+    return this;
+  }
+
+  private static void send(ActorRef<PartOutcomes> router, OutcomeBatch batch) {
+    if (!batch.isEmpty()) {
+      router.tell(new PartOutcomes(batch.succeeded, batch.failed));
+    }
+  }
+
+  /** An upper bound of the answer's bytes in CBOR, with room for the field names. */
+  private long sizeOf(PartOutcome outcome) {
+    long bytes = 64 + WireSize.of(outcome.partId()) + WireSize.of(outcome.node());
+    if (outcome instanceof PartSucceeded succeeded) {
+      return bytes
+          + WireSize.of(succeeded.thread())
+          + WireSize.atMost(succeeded.result(), settings.maxRemoteResultBytes());
+    }
+    PartFailed failed = (PartFailed) outcome;
+    return bytes + WireSize.of(failed.message()) + WireSize.of(failed.field());
   }
 
   private static Throwable unwrap(Throwable error) {

@@ -2,6 +2,8 @@ package org.taskgrid.core.execution;
 
 import akka.actor.typed.ActorRef;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.taskgrid.core.CborSerializable;
@@ -68,6 +70,42 @@ public final class PartProtocol {
     /** The answer that this part failed on {@code node}, for the input field named. */
     public PartFailed failed(String node, Failure failure, String message, String field) {
       return new PartFailed(partId, attempt, node, failure, message, field);
+    }
+  }
+
+  /**
+   * Several parts for one executor in one message between nodes, each answered as if it came
+   * alone, except that the answers come back gathered in {@link PartOutcomes} to {@code replyTo}
+   * (not to each part's own {@code replyTo}). Artery's cost per message (envelope, stream stages,
+   * frame) is far above that of a small part: a job of 10 000 small parts spent most of its
+   * time there when every part was a message of its own.
+   */
+  public record RunParts(List<RunPart> parts, ActorRef<PartOutcomes> replyTo)
+      implements Executor.Command, CborSerializable {
+    public RunParts {
+      parts = List.copyOf(parts);
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /**
+   * The answers to parts that came in {@link RunParts}, gathered for one message back: each still
+   * answers its own part and attempt. Successes and failures in two lists, so that each element
+   * has one concrete type on the wire.
+   */
+  public record PartOutcomes(List<PartSucceeded> succeeded, List<PartFailed> failed)
+      implements CborSerializable {
+    public PartOutcomes {
+      succeeded = List.copyOf(succeeded);
+      failed = List.copyOf(failed);
+    }
+
+    /** Every answer, successes first. */
+    public List<PartOutcome> all() {
+      List<PartOutcome> all = new ArrayList<>(succeeded.size() + failed.size());
+      all.addAll(succeeded);
+      all.addAll(failed);
+      return all;
     }
   }
 

@@ -7,6 +7,7 @@ import akka.cluster.Member;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,9 @@ final class ExecutorBook {
     final ActorRef<Executor.Command> ref;
     final Address address;
     /** The parts it holds, each with the lane it uses there. */
-    final Map<String, Lane> inFlight = new HashMap<>();
+    private final Map<String, Lane> inFlight = new HashMap<>();
+    /** How many of them use each lane (by ordinal): counted, not searched, at every dispatch. */
+    private final int[] inFlightPerLane = new int[Lane.values().length];
     /**
      * Parts taken from the executor while it was unreachable, with their attempt there: it may
      * still run them, so they are cancelled when it is back.
@@ -51,6 +54,11 @@ final class ExecutorBook {
       this.address = address;
     }
 
+    /** Whether the executor lives in this JVM (a gateway that is its own worker). */
+    boolean isLocal() {
+      return !ref.path().address().hasGlobalScope();
+    }
+
     /** Until it told its slots, one part at a time in all; then per lane. */
     private int slots(Lane lane) {
       if (blockingSlots + cpuSlots == 0) {
@@ -63,7 +71,29 @@ final class ExecutorBook {
       if (blockingSlots + cpuSlots == 0) {
         return inFlight.size();
       }
-      return (int) inFlight.values().stream().filter(used -> used == lane).count();
+      return inFlightPerLane[lane.ordinal()];
+    }
+
+    /** The part is now in flight here, in that lane. */
+    void hold(String partId, Lane lane) {
+      Lane before = inFlight.put(partId, lane);
+      if (before != null) {
+        inFlightPerLane[before.ordinal()]--;
+      }
+      inFlightPerLane[lane.ordinal()]++;
+    }
+
+    /** The part is no longer in flight here (if it was). */
+    void release(String partId) {
+      Lane lane = inFlight.remove(partId);
+      if (lane != null) {
+        inFlightPerLane[lane.ordinal()]--;
+      }
+    }
+
+    /** The ids of the parts in flight here: a view, not to be changed. */
+    Set<String> inFlightParts() {
+      return Collections.unmodifiableSet(inFlight.keySet());
     }
 
     private boolean hasRoom(Lane lane) {

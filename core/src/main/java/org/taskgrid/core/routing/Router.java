@@ -18,10 +18,12 @@ import akka.cluster.typed.Subscribe;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +34,10 @@ import org.taskgrid.core.execution.PartProtocol.CancelPart;
 import org.taskgrid.core.execution.PartProtocol.Failure;
 import org.taskgrid.core.execution.PartProtocol.PartFailed;
 import org.taskgrid.core.execution.PartProtocol.PartOutcome;
+import org.taskgrid.core.execution.PartProtocol.PartOutcomes;
 import org.taskgrid.core.execution.PartProtocol.RunPart;
+import org.taskgrid.core.execution.PartProtocol.RunParts;
+import org.taskgrid.core.execution.WireSize;
 import org.taskgrid.core.task.Mode;
 import org.taskgrid.core.task.TaskRegistry;
 
@@ -143,6 +148,23 @@ public final class Router extends AbstractBehavior<Router.Command> {
 
   private record OutcomeReceived(PartOutcome outcome) implements Command {}
 
+  private record OutcomesReceived(PartOutcomes outcomes) implements Command {}
+
+  /**
+   * Sends the parts gathered for remote executors. Told to itself when the first part is gathered,
+   * so it comes after the messages already in the mailbox (a job's submissions arrive in a burst):
+   * the parts those dispatch travel in the same message.
+   */
+  private enum SendParts implements Command {
+    INSTANCE
+  }
+
+  /** Parts on their way to one remote executor, and an upper bound of their bytes in CBOR. */
+  private static final class PartBatch {
+    final List<RunPart> parts = new ArrayList<>();
+    long bytes;
+  }
+
   private record DeadlinePassed(String partId) implements Command {}
 
   /** A part from its submission to its answer. */
@@ -188,6 +210,9 @@ public final class Router extends AbstractBehavior<Router.Command> {
   private final RouterSettings settings;
   private final ActorRef<Executor.Command> localExecutor;
   private final ActorRef<PartOutcome> outcomeAdapter;
+  private final ActorRef<PartOutcomes> outcomesAdapter;
+  /** Parts not sent yet, per remote executor (insertion order: fair between them). */
+  private final Map<ExecutorBook.Entry, PartBatch> partBatches = new LinkedHashMap<>();
   private final ActorRef<Executor.Capacity> capacityAdapter;
   private final ExecutorBook book;
   private final Map<String, Part> parts = new HashMap<>();
@@ -212,6 +237,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
     Cluster cluster = Cluster.get(context.getSystem());
     this.book = new ExecutorBook(cluster, context.getLog());
     this.outcomeAdapter = context.messageAdapter(PartOutcome.class, OutcomeReceived::new);
+    this.outcomesAdapter = context.messageAdapter(PartOutcomes.class, OutcomesReceived::new);
     this.capacityAdapter = context.messageAdapter(Executor.Capacity.class, CapacityReported::new);
     context
         .getSystem()
@@ -251,7 +277,9 @@ public final class Router extends AbstractBehavior<Router.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Submit.class, this::onSubmit)
-        .onMessage(OutcomeReceived.class, this::onOutcome)
+        .onMessage(OutcomeReceived.class, received -> onOutcome(received.outcome()))
+        .onMessage(OutcomesReceived.class, this::onOutcomes)
+        .onMessageEquals(SendParts.INSTANCE, this::onSendParts)
         .onMessage(DeadlinePassed.class, this::onDeadline)
         .onMessage(ListingChanged.class, this::onListing)
         .onMessage(ReachabilityChanged.class, this::onReachability)
@@ -300,8 +328,14 @@ public final class Router extends AbstractBehavior<Router.Command> {
     return this;
   }
 
-  private Behavior<Command> onOutcome(OutcomeReceived received) {
-    PartOutcome outcome = received.outcome();
+  private Behavior<Command> onOutcomes(OutcomesReceived received) {
+    for (PartOutcome outcome : received.outcomes().all()) {
+      onOutcome(outcome);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onOutcome(PartOutcome outcome) {
     Part part = parts.get(outcome.partId());
     if (part == null || part.attempt != outcome.attempt()) {
       getContext()
@@ -318,7 +352,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
           && book.anyActiveExcept(with(part.refusedBy, part.target.ref))) {
         // A worker with another classpath: one that knows the task may take the part.
         part.refusedBy.add(part.target.ref);
-        part.target.inFlight.remove(part.submit.partId());
+        part.target.release(part.submit.partId());
         part.target = null;
         part.refused++;
         if (!dispatch(part)) {
@@ -462,7 +496,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
     }
     part.attempt++;
     part.target = target;
-    target.inFlight.put(part.submit.partId(), part.lane);
+    target.hold(part.submit.partId(), part.lane);
     Submit submit = part.submit;
     long timeoutMillis;
     if (submit.timeoutFromStart()) {
@@ -476,11 +510,61 @@ public final class Router extends AbstractBehavior<Router.Command> {
     } else {
       timeoutMillis = Math.max(1, (part.deadlineNanos - System.nanoTime()) / 1_000_000);
     }
-    target.ref.tell(
+    RunPart run =
         new RunPart(
             submit.partId(), submit.task(), submit.input(), Mode.PROCESS, timeoutMillis,
-            part.attempt, outcomeAdapter, submit.timeoutFromStart()));
+            part.attempt, outcomeAdapter, submit.timeoutFromStart());
+    if (target.isLocal()) {
+      target.ref.tell(run); // in this JVM: no message to save
+    } else {
+      gather(target, run);
+    }
     return true;
+  }
+
+  /**
+   * Keeps a part for its remote executor until {@link SendParts} (or until the batch would not fit
+   * in one message between nodes): one Artery message for the many parts a burst dispatches.
+   */
+  private void gather(ExecutorBook.Entry target, RunPart run) {
+    long maxBytes = settings.maxBatchBytes();
+    long bytes = 64 + WireSize.of(run.partId()) + WireSize.of(run.task()) + WireSize.atMost(run.input(), maxBytes);
+    if (partBatches.isEmpty()) {
+      getContext().getSelf().tell(SendParts.INSTANCE);
+    }
+    PartBatch batch = partBatches.computeIfAbsent(target, entry -> new PartBatch());
+    if (!batch.parts.isEmpty() && batch.bytes + bytes > maxBytes) {
+      send(target, batch);
+      batch = new PartBatch();
+      partBatches.put(target, batch);
+    }
+    batch.bytes += bytes;
+    batch.parts.add(run);
+  }
+
+  private Behavior<Command> onSendParts() {
+    partBatches.forEach(this::send);
+    partBatches.clear();
+    return this;
+  }
+
+  /**
+   * Sends what is still meant for the executor: a part cancelled, timed out or sent elsewhere
+   * since it was gathered is left out (its executor would run it for nobody).
+   */
+  private void send(ExecutorBook.Entry target, PartBatch batch) {
+    List<RunPart> current = new ArrayList<>(batch.parts.size());
+    for (RunPart run : batch.parts) {
+      Part part = parts.get(run.partId());
+      if (part != null && part.target == target && part.attempt == run.attempt()) {
+        current.add(run);
+      }
+    }
+    if (current.size() == 1) {
+      target.ref.tell(current.get(0)); // answered alone, as a call's single part wants it fast
+    } else if (!current.isEmpty()) {
+      target.ref.tell(new RunParts(current, outcomesAdapter));
+    }
   }
 
   /**
@@ -513,7 +597,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
   private void redirect(Part part) {
     ExecutorBook.Entry target = part.target;
     book.onDraining(target);
-    target.inFlight.remove(part.submit.partId());
+    target.release(part.submit.partId());
     part.target = null;
     part.refused++;
     if (!book.anyActive()) {
@@ -538,6 +622,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
     }
     parts.clear();
     pending.values().forEach(Deque::clear);
+    partBatches.clear();
     return this;
   }
 
@@ -545,18 +630,18 @@ public final class Router extends AbstractBehavior<Router.Command> {
   private void lose(ExecutorBook.Lost lost) {
     ExecutorBook.Entry target = lost.entry();
     String why = lost.why();
-    if (target.inFlight.isEmpty()) {
+    if (target.inFlightParts().isEmpty()) {
       getContext().getLog().info("Executor on {} {}", target.address, why);
       return;
     }
     getContext()
         .getLog()
-        .warn("Executor on {} {}: {} parts go elsewhere", target.address, why, target.inFlight.size());
+        .warn("Executor on {} {}: {} parts go elsewhere", target.address, why, target.inFlightParts().size());
     boolean anyActive = book.anyActive();
     boolean mayComeBack = target.state == ExecutorState.UNREACHABLE;
-    for (String partId : List.copyOf(target.inFlight.keySet())) {
+    for (String partId : List.copyOf(target.inFlightParts())) {
       Part part = parts.get(partId);
-      target.inFlight.remove(partId);
+      target.release(partId);
       if (part == null) {
         continue;
       }
@@ -601,7 +686,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
     parts.remove(part.submit.partId());
     timers.cancel(part.submit.partId());
     if (part.target != null) {
-      part.target.inFlight.remove(part.submit.partId());
+      part.target.release(part.submit.partId());
     }
   }
 

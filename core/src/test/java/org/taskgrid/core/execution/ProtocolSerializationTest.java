@@ -122,6 +122,41 @@ class ProtocolSerializationTest {
   }
 
   @Test
+  void runPartsKeepTheirPartsAndReplyAddresses() {
+    TestProbe<PartOutcome> one = testKit.createTestProbe();
+    TestProbe<PartProtocol.PartOutcomes> batchProbe = testKit.createTestProbe();
+    PartProtocol.RunParts copy =
+        roundTrip(
+            new PartProtocol.RunParts(
+                java.util.List.of(
+                    new RunPart("job/0", "echo", json("{'n': 1}"), Mode.PROCESS, 1_000, 1, one.ref(), true),
+                    new RunPart("job/1", "primes", json("{'from': 0, 'to': 9}"), Mode.PROCESS, 2_000, 2, one.ref())),
+                batchProbe.ref()));
+    assertEquals(2, copy.parts().size());
+    PartProtocol.PartOutcomes answers =
+        new PartProtocol.PartOutcomes(
+            java.util.List.of(new PartSucceeded("job/0", 1, "n", json("{'n': 1}"), "t", 0)),
+            java.util.List.of(new PartFailed("job/1", 2, "n", Failure.TIMEOUT, "late", null)));
+    copy.replyTo().tell(answers);
+    batchProbe.expectMessage(Duration.ofSeconds(3), answers);
+  }
+
+  @Test
+  void partOutcomesWithSuccessesAndFailures() {
+    PartProtocol.PartOutcomes copy =
+        roundTrip(
+            new PartProtocol.PartOutcomes(
+                java.util.List.of(
+                    new PartSucceeded("p-1", 1, "n", json("[1, {'deep': ['ü']}]"), "t", 1),
+                    new PartSucceeded("p-2", 1, "n", json("'x'"), PartProtocol.NO_THREAD, 0)),
+                java.util.List.of(new PartFailed("p-3", 1, "n", Failure.INVALID_INPUT, "bad", "to"))));
+    assertEquals(3, copy.all().size());
+    assertEquals(
+        new PartProtocol.PartOutcomes(java.util.List.of(), java.util.List.of()),
+        roundTrip(new PartProtocol.PartOutcomes(java.util.List.of(), java.util.List.of())));
+  }
+
+  @Test
   void cancelPartWithItsAttempt() {
     assertEquals(3, roundTrip(new PartProtocol.CancelPart("job-1/7", 3)).upToAttempt());
   }
