@@ -27,6 +27,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.taskgrid.core.CborSerializable;
 import org.taskgrid.core.execution.PartProtocol.CancelPart;
@@ -169,7 +170,12 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   /** Answers to batched parts not sent yet, per router (insertion order: fair between them). */
   private final Map<ActorRef<PartOutcomes>, OutcomeBatch> outcomeBatches = new LinkedHashMap<>();
   private final LaneGauges laneGauges;
-  private long nextRunId;
+  /**
+   * Run ids, unique in the JVM rather than per incarnation: a restarted executor keeps its address,
+   * and the parts of the incarnation before still report their end to it; with a counter that
+   * started again at 0, such a late end was taken for a new part's (ExecutorTest caught one).
+   */
+  private static final AtomicLong RUN_IDS = new AtomicLong();
   private boolean draining;
 
   private Executor(
@@ -252,7 +258,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       return refuse(
           command, batchReplyTo, Failure.OVERLOADED, "every " + lane + " slot is busy and the queue is full");
     }
-    Run run = new Run(nextRunId++, command, batchReplyTo, task, lane);
+    Run run = new Run(RUN_IDS.getAndIncrement(), command, batchReplyTo, task, lane);
     runs.put(run.id, run);
     timers.startSingleTimer(run.id, new Expired(run.id), Duration.ofMillis(command.timeoutMillis()));
     if (slotFree) {
