@@ -11,7 +11,7 @@
 # and prints one table, each store's figure beside the store-off figure of the same run. Target
 # (issue 12): the store costs at most 20 % of W4, i.e. W4 warm with a store >= 0.8x store off.
 #
-# Usage: bench/store.sh                    (about 4 minutes on an idle 2-core machine)
+# Usage: bench/store.sh                    (5-6 minutes on a 2-core machine at a load average of 30-50)
 #        QUICK=1 bench/store.sh            short runs while developing: figures are rough
 #        STORES="off h2" bench/store.sh    a subset (off is the reference; without it, no ratios)
 #
