@@ -149,7 +149,11 @@ public final class Gateway {
     return Http.get(system)
         .newServerAt(settings.host(), settings.port())
         .bindFlow(HttpApi.connectionFlow(route, settings, system))
-        .thenApply(binding -> binding.addToCoordinatedShutdown(settings.terminationDeadline(), system));
+        // On the system's dispatcher: a plain stage of Akka's future runs on CompletableFuture's
+        // default executor, a new thread per task on small machines.
+        .thenApplyAsync(
+            binding -> binding.addToCoordinatedShutdown(settings.terminationDeadline(), system),
+            system.executionContext());
   }
 
   /**
