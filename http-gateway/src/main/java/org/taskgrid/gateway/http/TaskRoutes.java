@@ -1,5 +1,7 @@
 package org.taskgrid.gateway.http;
 
+import org.taskgrid.core.Asks;
+
 import static akka.http.javadsl.server.Directives.complete;
 import static akka.http.javadsl.server.Directives.concat;
 import static akka.http.javadsl.server.Directives.get;
@@ -131,7 +133,7 @@ public final class TaskRoutes {
 
   /**
    * Waits for an admission slot (within the call's timeout), runs the part, frees the slot. The
-   * outcome completes on the thread that answered it (see {@link CallAsk}).
+   * outcome completes on the thread that answered it (see {@link Asks#askOnAnsweringThread}).
    */
   private CompletionStage<PartProtocol.PartOutcome> run(
       RegisteredTask<?> task, JsonNode input, Mode mode, Duration timeout) {
@@ -155,7 +157,7 @@ public final class TaskRoutes {
               Duration wait = left.plus(settings.answerGrace());
               CompletableFuture<PartProtocol.PartOutcome> asked =
                   mode == Mode.PROCESS
-                      ? CallAsk.<Router.Command, PartProtocol.PartOutcome>ask(
+                      ? Asks.<Router.Command, PartProtocol.PartOutcome>askOnAnsweringThread(
                           system,
                           router,
                           replyTo -> new Router.Submit(partId, task.name(), input, mode, millis, replyTo),
@@ -163,7 +165,7 @@ public final class TaskRoutes {
                       // Thread and async parts run on this node's executor, and the router would
                       // only pass them on to it (one attempt, nothing to route): one actor hop
                       // less per call. The executor answers as it does through the router.
-                      : CallAsk.<Executor.Command, PartProtocol.PartOutcome>ask(
+                      : Asks.<Executor.Command, PartProtocol.PartOutcome>askOnAnsweringThread(
                           system,
                           localExecutor,
                           replyTo ->
