@@ -201,29 +201,24 @@ public final class JobRoutes implements JobRequests {
                         ApiError.invalidInput(
                             "state must be one of running, succeeded, failed, cancelled", "state"));
     int limit = limit(Requests.single(query, "limit"));
-    CompletableFuture<List<JobView>> local =
-        Asks.<JobManager.Command, List<JobView>>ask(
-            system, jobs, replyTo -> new JobManager.ListJobs(state, limit, replyTo), askTimeout);
-    if (store.isEmpty()) {
-      return onSuccess(local, views -> complete(Json.response(StatusCodes.OK, views)));
-    }
-    // Every gateway's jobs, from the store; those that run here with their latest progress.
+    // Every gateway's jobs from the store; the manager lays this gateway's fresher views over them.
+    CompletionStage<List<JobView>> stored =
+        store.isEmpty()
+            ? CompletableFuture.completedFuture(List.of())
+            : store.get().call(jobStore -> jobStore.list(state, limit)).thenApply(JobRoutes::views);
     CompletionStage<List<JobView>> all =
-        store.get()
-            .call(jobStore -> jobStore.list(state, limit))
-            .thenCombineAsync(local, JobRoutes::overlay, store.get().executor());
+        stored.thenCompose(
+            storedViews ->
+                Asks.<JobManager.Command, List<JobView>>ask(
+                    system,
+                    jobs,
+                    replyTo -> new JobManager.ListJobs(state, limit, storedViews, replyTo),
+                    askTimeout));
     return onSuccess(all, views -> complete(Json.response(StatusCodes.OK, views)));
   }
 
-  /** The stored jobs, each replaced by this gateway's view when it has a fresher one. */
-  private static List<JobView> overlay(List<StoredJob> stored, List<JobView> local) {
-    Map<String, JobView> here = new HashMap<>();
-    local.forEach(view -> here.put(view.id(), view));
-    List<JobView> views = new ArrayList<>(stored.size());
-    for (StoredJob job : stored) {
-      views.add(here.getOrDefault(job.id(), StoredJobs.view(job).summary()));
-    }
-    return views;
+  private static List<JobView> views(List<StoredJob> stored) {
+    return stored.stream().map(job -> StoredJobs.view(job).summary()).toList();
   }
 
   private Route show(String id) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -80,11 +81,14 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   public record GetJob(String id, ActorRef<Optional<JobView>> replyTo) implements Command {}
 
   /**
-   * The newest jobs first.
+   * The newest jobs first: this gateway's own, merged with those the store listed (every
+   * gateway's), where this gateway's view wins because the store may not have caught up with it.
    *
    * @param state only jobs in this state, or null for all
+   * @param stored the store's listing for the same state and limit; empty without a store
    */
-  public record ListJobs(JobState state, int limit, ActorRef<List<JobView>> replyTo)
+  public record ListJobs(
+      JobState state, int limit, List<JobView> stored, ActorRef<List<JobView>> replyTo)
       implements Command {}
 
   /** Cancel a running job; answers its view (unchanged when it had finished), empty if unknown. */
@@ -169,6 +173,12 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final Map<String, MemoryBudget.Charge> chargeOfRunning = new HashMap<>();
   /** Every job known, in the order they were created. */
   private final Map<String, JobView> views = new LinkedHashMap<>();
+
+  /** The store's order: creation time, then id, both descending. */
+  private static final Comparator<JobView> NEWEST_FIRST =
+      Comparator.comparing((JobView view) -> Instant.parse(view.createdAt()))
+          .thenComparing(JobView::id)
+          .reversed();
   private final Map<String, ActorRef<JobCoordinator.Command>> running = new HashMap<>();
   private final Map<String, Admission.JobSlots> slotsOfRunning = new HashMap<>();
   private final Map<String, Set<ActorRef<JobView>>> followers = new HashMap<>();
@@ -318,15 +328,25 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   private Behavior<Command> onList(ListJobs list) {
-    List<JobView> all = new ArrayList<>(views.values());
-    List<JobView> newestFirst = new ArrayList<>();
-    for (int i = all.size() - 1; i >= 0 && newestFirst.size() < list.limit(); i--) {
-      JobView view = all.get(i);
-      if (list.state() == null || view.state() == list.state()) {
-        newestFirst.add(view.summary());
+    Map<String, JobView> merged = new HashMap<>();
+    for (JobView stored : list.stored()) {
+      JobView here = views.get(stored.id());
+      JobView freshest = here == null ? stored : here.summary();
+      if (list.state() == null || freshest.state() == list.state()) {
+        merged.put(freshest.id(), freshest);
       }
     }
-    list.replyTo().tell(newestFirst);
+    List<JobView> all = new ArrayList<>(views.values());
+    int added = 0;
+    for (int i = all.size() - 1; i >= 0 && added < list.limit(); i--) {
+      JobView view = all.get(i);
+      if (list.state() == null || view.state() == list.state()) {
+        merged.putIfAbsent(view.id(), view.summary());
+        added++;
+      }
+    }
+    list.replyTo().tell(
+        merged.values().stream().sorted(NEWEST_FIRST).limit(list.limit()).toList());
     return this;
   }
 

@@ -125,6 +125,48 @@ class JobManagerTest {
   }
 
   @Test
+  void aListingTrustsThisGatewaysViewOverAStoreThatHasNotCaughtUp() {
+    TestProbe<Router.Command> router = testKit.createTestProbe();
+    ActorRef<JobManager.Command> manager =
+        testKit.spawn(
+            JobManager.create(
+                router.ref(),
+                AdmissionControl.fromConfig(testKit.system().settings().config()),
+                JobSettings.fromConfig(testKit.system().settings().config())));
+    JobSpec spec =
+        new JobSpec(
+            TaskRegistry.load(testKit.system()).find("echo").orElseThrow(),
+            Mode.THREAD,
+            Parts.of(List.of(JsonNodeFactory.instance.textNode("a"))),
+            false,
+            new MemoryBudget(1 << 20).empty());
+    TestProbe<JobManager.StartAnswer> started = testKit.createTestProbe();
+    manager.tell(new JobManager.StartJob(spec, JsonNodeFactory.instance.objectNode(), started.ref()));
+    String id = ((JobManager.Running) started.receiveMessage(PROMPTLY)).id();
+    Router.Submit part = router.expectMessageClass(Router.Submit.class, PROMPTLY);
+    part.replyTo()
+        .tell(new PartProtocol.PartSucceeded(part.partId(), 1, "w", JsonNodeFactory.instance.textNode("a"), "t", 1));
+    JobView here = awaitState(manager, id, JobState.SUCCEEDED);
+
+    // The store still has this job running; it also knows two jobs of other gateways.
+    JobView staleCopy = stored(id, JobState.RUNNING, here.createdAt());
+    JobView olderElsewhere = stored("older", JobState.SUCCEEDED, "2026-01-01T00:00:00Z");
+    JobView newerElsewhere = stored("newer", JobState.RUNNING, "2999-01-01T00:00:00.5Z");
+
+    List<JobView> succeeded =
+        list(manager, JobState.SUCCEEDED, 10, List.of(staleCopy, olderElsewhere));
+    assertEquals(List.of(id, "older"), succeeded.stream().map(JobView::id).toList());
+    assertEquals(JobState.SUCCEEDED, succeeded.get(0).state());
+
+    List<JobView> running = list(manager, JobState.RUNNING, 10, List.of(newerElsewhere, staleCopy));
+    assertEquals(List.of("newer"), running.stream().map(JobView::id).toList());
+
+    List<JobView> newest =
+        list(manager, null, 2, List.of(newerElsewhere, staleCopy, olderElsewhere));
+    assertEquals(List.of("newer", id), newest.stream().map(JobView::id).toList());
+  }
+
+  @Test
   void settingsThatWouldStallJobsAreRefused() {
     assertThrows(
         IllegalArgumentException.class,
@@ -138,6 +180,33 @@ class JobManagerTest {
             JobSettings.fromConfig(
                 ConfigFactory.parseString("taskgrid.jobs.progress-interval = 0s")
                     .withFallback(testKit.system().settings().config())));
+  }
+
+  private static JobView stored(String id, JobState state, String createdAt) {
+    return new JobView(id, "echo", "thread", state, 1, 0, 0, 0, null, List.of(), createdAt, null);
+  }
+
+  private static List<JobView> list(
+      ActorRef<JobManager.Command> manager, JobState state, int limit, List<JobView> stored) {
+    TestProbe<List<JobView>> answer = testKit.createTestProbe();
+    manager.tell(new JobManager.ListJobs(state, limit, stored, answer.ref()));
+    return answer.receiveMessage(PROMPTLY);
+  }
+
+  private static JobView awaitState(ActorRef<JobManager.Command> manager, String id, JobState state) {
+    TestProbe<Optional<JobView>> query = testKit.createTestProbe();
+    long deadline = System.nanoTime() + PROMPTLY.toNanos();
+    while (true) {
+      manager.tell(new JobManager.GetJob(id, query.ref()));
+      JobView view = query.receiveMessage(PROMPTLY).orElseThrow();
+      if (view.state() == state) {
+        return view;
+      }
+      if (System.nanoTime() > deadline) {
+        fail("job " + id + " is " + view.state() + ", not " + state);
+      }
+      Thread.onSpinWait();
+    }
   }
 
   private static void awaitNoSlotsHeld(Admission admission) {
