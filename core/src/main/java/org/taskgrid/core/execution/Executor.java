@@ -27,6 +27,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.taskgrid.core.CborSerializable;
@@ -97,7 +98,13 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     INSTANCE
   }
 
-  private record Finished(long runId, JsonNode result, Throwable error, String thread)
+  /**
+   * A part's work ended, told from the thread it ended on. {@code outcome} is its answer: the
+   * executor sends it with the others when the part came {@code gathered} in {@link RunParts};
+   * else that thread answered already (or the executor did before: a timeout, a cancel), and the
+   * executor only frees the slot. {@code error} is what the task threw, if anything, for the log.
+   */
+  private record Finished(long runId, PartOutcome outcome, Throwable error, boolean gathered)
       implements Command {}
 
   private record Expired(long runId) implements Command {}
@@ -137,7 +144,11 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     volatile boolean abandoned;
     long startNanos;
     boolean started;
-    boolean answered;
+    /**
+     * Taken by whoever answers the part: the executor (a timeout, a cancel, a gathered answer) or
+     * the thread its work ended on. Whoever loses the race sends nothing: one answer per part.
+     */
+    private final AtomicBoolean answered = new AtomicBoolean();
 
     Run(long id, RunPart command, ActorRef<PartOutcomes> batchReplyTo, RegisteredTask<?> task, Lane lane) {
       this.id = id;
@@ -145,6 +156,11 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       this.batchReplyTo = batchReplyTo;
       this.task = task;
       this.lane = lane;
+    }
+
+    /** True for exactly one caller: the one that answers the part. */
+    boolean claimAnswer() {
+      return answered.compareAndSet(false, true);
     }
   }
 
@@ -162,6 +178,8 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   private final TaskRegistry registry;
   private final ExecutorSettings settings;
   private final String node;
+  /** Kept for the pool threads, which tell it when a part's work ends (the context is not theirs). */
+  private final ActorRef<Command> self;
   private final Map<Lane, java.util.concurrent.Executor> pools = new EnumMap<>(Lane.class);
   private final Map<Lane, Integer> running = new EnumMap<>(Lane.class);
   private final Map<Lane, Queue<Run>> waiting = new EnumMap<>(Lane.class);
@@ -189,6 +207,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     this.registry = registry;
     this.settings = settings;
     this.node = node;
+    this.self = context.getSelf();
     this.laneGauges = LaneGauges.of(context.getSystem());
     laneGauges.slots(settings.slots());
     for (Lane lane : Lane.values()) {
@@ -276,7 +295,6 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   }
 
   private void start(Run run) {
-    long runId = run.id;
     running.merge(run.lane, 1, Integer::sum);
     run.startNanos = System.nanoTime();
     run.started = true;
@@ -288,39 +306,101 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     RunPart command = run.command;
     if (run.lane == Lane.ASYNC) {
       // Started off this actor's own message handling, so a slow runAsync cannot stall the executor.
-      CompletionStage<JsonNode> work =
-          CompletableFuture.supplyAsync(() -> startAsync(run, command.input()), pools.get(Lane.ASYNC))
-              .thenCompose(stage -> stage)
-              // On our pool, not on whatever thread (a task's own I/O or timer) ended the stage.
-              .thenApplyAsync(result -> fitting(result, command), pools.get(Lane.ASYNC));
-      getContext()
-          .pipeToSelf(work, (result, error) -> new Finished(runId, result, error, PartProtocol.NO_THREAD));
+      pools.get(Lane.ASYNC).execute(() -> startAsync(run));
     } else {
-      ActorRef<Command> self = getContext().getSelf();
       run.blocking =
           new BlockingRun(
               () -> fitting(run.task.run(command.input()), command),
-              (result, error) ->
-                  self.tell(new Finished(runId, result, error, Thread.currentThread().getName())));
+              (result, error) -> ended(run, result, error, Thread.currentThread().getName()));
       pools.get(run.lane).execute(run.blocking);
     }
   }
 
-  private static CompletionStage<JsonNode> startAsync(Run run, JsonNode input) {
-    if (run.abandoned) {
-      return CompletableFuture.failedFuture(new CancellationException("answered before it started"));
-    }
+  /**
+   * On a pool thread: starts an async part's stage and ends the part when the stage completes. A
+   * stage already complete when runAsync returns it (a task that answers at once, like echo) is
+   * ended right here, on this thread: a second task on the pool would only add a hand-over.
+   */
+  private void startAsync(Run run) {
     CompletionStage<JsonNode> stage;
     try {
-      stage = run.task.runAsync(input);
-    } catch (InvalidInputException e) {
-      throw new CompletionException(e);
+      if (run.abandoned) {
+        throw new CancellationException("answered before it started");
+      }
+      stage = run.task.runAsync(run.command.input());
+      if (stage == null) {
+        throw new IllegalStateException("task '" + run.task.name() + "' returned no stage");
+      }
+    } catch (Throwable e) {
+      ended(run, null, e, PartProtocol.NO_THREAD);
+      return;
     }
     run.asyncStage.set(stage);
     if (run.abandoned) {
       cancel(stage); // answered while it was starting
     }
-    return stage;
+    CompletableFuture<JsonNode> completed = completedOrNull(stage);
+    if (completed != null) {
+      JsonNode result;
+      try {
+        result = completed.join();
+      } catch (CompletionException | CancellationException e) {
+        ended(run, null, e, PartProtocol.NO_THREAD);
+        return;
+      }
+      endAsync(run, result, null);
+    } else {
+      // On our pool, not on whatever thread (a task's own I/O or timer) ends the stage; the
+      // stage holds no thread meanwhile.
+      stage.whenCompleteAsync((result, error) -> endAsync(run, result, error), pools.get(Lane.ASYNC));
+    }
+  }
+
+  /** The stage as a future when it is complete already, else null (also for a stage of its own kind). */
+  private static CompletableFuture<JsonNode> completedOrNull(CompletionStage<JsonNode> stage) {
+    try {
+      CompletableFuture<JsonNode> future = stage.toCompletableFuture();
+      return future.isDone() ? future : null;
+    } catch (UnsupportedOperationException e) {
+      return null; // a read-only stage (say, of a Scala Future): wait for it
+    }
+  }
+
+  /** On a pool thread: an async part's stage completed; checks that its result fits. */
+  private void endAsync(Run run, JsonNode result, Throwable error) {
+    if (error == null) {
+      try {
+        result = fitting(result, run.command);
+      } catch (RuntimeException e) {
+        result = null;
+        error = e;
+      }
+    }
+    ended(run, result, error, PartProtocol.NO_THREAD);
+  }
+
+  /**
+   * On the thread where a part's work ended. A part that came alone is answered from here, unless
+   * the executor answered it already (timeout, cancel): the asker need not wait for the executor's
+   * mailbox, which only has to learn that the slot is free. The executor is told first, so a
+   * part sent after the answer arrives finds the slot free. A gathered part's answer travels with
+   * the others, which the executor gathers.
+   */
+  private void ended(Run run, JsonNode result, Throwable error, String thread) {
+    RunPart command = run.command;
+    PartOutcome outcome;
+    if (error == null) {
+      long millis = (System.nanoTime() - run.startNanos) / 1_000_000;
+      outcome = new PartSucceeded(command.partId(), command.attempt(), node, result, thread, millis);
+    } else {
+      outcome = failure(command, unwrap(error));
+    }
+    boolean gathered = run.batchReplyTo != null;
+    boolean answerHere = !gathered && run.claimAnswer();
+    self.tell(new Finished(run.id, outcome, error, gathered));
+    if (answerHere) {
+      command.replyTo().tell(outcome);
+    }
   }
 
   /** Asks an async part's stage to stop; a stage that cannot be cancelled is left to itself. */
@@ -389,19 +469,12 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     }
     running.merge(run.lane, -1, Integer::sum);
     laneGauges.finished(run.lane);
-    if (!run.answered) {
-      timers.cancel(finished.runId());
-      long millis = (System.nanoTime() - run.startNanos) / 1_000_000;
-      RunPart command = run.command;
-      if (finished.error() == null) {
-        answer(
-            command,
-            run.batchReplyTo,
-            new PartSucceeded(
-                command.partId(), command.attempt(), node, finished.result(), finished.thread(), millis));
-      } else {
-        answerFailure(command, run.batchReplyTo, unwrap(finished.error()));
-      }
+    timers.cancel(finished.runId());
+    if (finished.error() != null && !(unwrap(finished.error()) instanceof InvalidInputException)) {
+      getContext().getLog().debug("Task '{}' failed", run.command.task(), finished.error());
+    }
+    if (finished.gathered() && run.claimAnswer()) {
+      answer(run.command, run.batchReplyTo, finished.outcome());
     }
     startNext(run.lane);
     publishLoad(run.lane);
@@ -436,10 +509,9 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
 
   /** Answers the part now; a waiting part never starts, a running one is asked to stop. */
   private void stop(Run run, Failure failure, String message) {
-    if (run.answered) {
-      return;
+    if (!run.claimAnswer()) {
+      return; // answered already, maybe by the thread its work ended on: its Finished frees the slot
     }
-    run.answered = true;
     timers.cancel(run.id);
     if (waiting.get(run.lane).remove(run)) {
       runs.remove(run.id);
@@ -470,6 +542,11 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
    */
   private Behavior<Command> dropAll(String why, boolean answer) {
     for (Run run : runs.values()) {
+      // Claimed before the work is stopped (which ends it at once, on its own thread), and claimed
+      // either way: after this incarnation ends, no pool thread answers for it.
+      if (run.claimAnswer() && answer) {
+        answer(run.command, run.batchReplyTo, run.command.failed(node, Failure.INTERNAL, why));
+      }
       if (run.blocking != null) {
         run.blocking.interrupt();
       }
@@ -477,10 +554,6 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       CompletionStage<JsonNode> stage = run.asyncStage.get();
       if (stage != null) {
         cancel(stage);
-      }
-      if (answer && !run.answered) {
-        run.answered = true;
-        answer(run.command, run.batchReplyTo, run.command.failed(node, Failure.INTERNAL, why));
       }
     }
     runs.clear();
@@ -498,17 +571,13 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     }
   }
 
-  private void answerFailure(RunPart command, ActorRef<PartOutcomes> batchReplyTo, Throwable error) {
+  /** The answer to a part whose task threw; built on the thread it threw on. */
+  private PartFailed failure(RunPart command, Throwable error) {
     if (error instanceof InvalidInputException invalid) {
-      answer(
-          command,
-          batchReplyTo,
-          command.failed(node, Failure.INVALID_INPUT, invalid.getMessage(), invalid.field().orElse(null)));
-    } else {
-      getContext().getLog().debug("Task '{}' failed", command.task(), error);
-      String message = error.getMessage() != null ? error.getMessage() : error.getClass().getName();
-      answer(command, batchReplyTo, command.failed(node, Failure.TASK_FAILED, message));
+      return command.failed(node, Failure.INVALID_INPUT, invalid.getMessage(), invalid.field().orElse(null));
     }
+    String message = error.getMessage() != null ? error.getMessage() : error.getClass().getName();
+    return command.failed(node, Failure.TASK_FAILED, message);
   }
 
   private Behavior<Command> refuse(
