@@ -35,6 +35,7 @@ import org.taskgrid.core.execution.PartProtocol.Failure;
 import org.taskgrid.core.execution.PartProtocol.PartFailed;
 import org.taskgrid.core.execution.PartProtocol.PartOutcome;
 import org.taskgrid.core.execution.PartProtocol.PartOutcomes;
+import org.taskgrid.core.execution.PartProtocol.PartSucceeded;
 import org.taskgrid.core.execution.PartProtocol.RunPart;
 import org.taskgrid.core.execution.PartProtocol.RunParts;
 import org.taskgrid.core.execution.WireSize;
@@ -89,6 +90,20 @@ public final class Router extends AbstractBehavior<Router.Command> {
       if (timeoutMillis < 1) {
         throw new IllegalArgumentException("timeoutMillis must be positive");
       }
+    }
+  }
+
+  /**
+   * Several parts in one message, each handled as its own {@link Submit} and answered exactly
+   * once: where the router has several answers for {@code replyTo} at once (an executor answered
+   * a batch), they come gathered in one {@link PartOutcomes} to {@code replyTo}; any other answer
+   * comes alone to its part's own {@code replyTo}. A job tops up its window with many parts at
+   * once: one message here, and they leave for a remote executor in one {@link RunParts}.
+   */
+  public record SubmitParts(List<Submit> parts, ActorRef<PartOutcomes> replyTo) implements Command {
+    public SubmitParts {
+      parts = List.copyOf(parts);
+      Objects.requireNonNull(replyTo, "replyTo");
     }
   }
 
@@ -179,11 +194,14 @@ public final class Router extends AbstractBehavior<Router.Command> {
     ExecutorBook.Entry target;
     /** The lane it runs in on a worker: it counts against that lane's slots only. */
     final Lane lane;
+    /** Where its answer may go gathered with others, when it came in {@link SubmitParts}; else null. */
+    final ActorRef<PartOutcomes> gatheredReplyTo;
 
-    Part(Submit submit, long deadlineNanos, Lane lane) {
+    Part(Submit submit, long deadlineNanos, Lane lane, ActorRef<PartOutcomes> gatheredReplyTo) {
       this.submit = submit;
       this.deadlineNanos = deadlineNanos;
       this.lane = lane;
+      this.gatheredReplyTo = gatheredReplyTo;
     }
   }
 
@@ -219,6 +237,11 @@ public final class Router extends AbstractBehavior<Router.Command> {
   /** Parts waiting for room, per lane: a full CPU lane does not hold up blocking parts. */
   private final Map<Lane, Deque<Part>> pending = new EnumMap<>(Lane.class);
   private final TaskRegistry registry;
+  /**
+   * While the router handles an executor's {@link PartOutcomes}: the answers for parts that came
+   * in {@link SubmitParts}, per submitter, sent gathered at its end; null otherwise.
+   */
+  private Map<ActorRef<PartOutcomes>, List<PartOutcome>> relaying;
 
   private Router(
       ActorContext<Command> context,
@@ -276,7 +299,8 @@ public final class Router extends AbstractBehavior<Router.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Submit.class, this::onSubmit)
+        .onMessage(Submit.class, submit -> onSubmit(submit, null))
+        .onMessage(SubmitParts.class, this::onSubmitParts)
         .onMessage(OutcomeReceived.class, received -> onOutcome(received.outcome()))
         .onMessage(OutcomesReceived.class, this::onOutcomes)
         .onMessageEquals(SendParts.INSTANCE, this::onSendParts)
@@ -294,7 +318,15 @@ public final class Router extends AbstractBehavior<Router.Command> {
         .build();
   }
 
-  private Behavior<Command> onSubmit(Submit submit) {
+  private Behavior<Command> onSubmitParts(SubmitParts submitted) {
+    for (Submit submit : submitted.parts()) {
+      onSubmit(submit, submitted.replyTo());
+    }
+    return this;
+  }
+
+  /** @param gatheredReplyTo where the part's answer may come with others (see {@link SubmitParts}) */
+  private Behavior<Command> onSubmit(Submit submit, ActorRef<PartOutcomes> gatheredReplyTo) {
     if (submit.mode() != Mode.PROCESS) {
       // Thread and async work stays on the node that received it; nothing to route or retry.
       localExecutor.tell(
@@ -311,7 +343,10 @@ public final class Router extends AbstractBehavior<Router.Command> {
       submit.replyTo().tell(failure(submit, 0, Failure.INVALID_INPUT, "part " + submit.partId() + " is in flight already"));
       return this;
     }
-    Part part = new Part(submit, System.nanoTime() + submit.timeoutMillis() * 1_000_000, laneOf(submit.task()));
+    Part part =
+        new Part(
+            submit, System.nanoTime() + submit.timeoutMillis() * 1_000_000, laneOf(submit.task()),
+            gatheredReplyTo);
     if (!dispatch(part)) {
       if (pendingCount() >= settings.maxPending()) {
         submit.replyTo().tell(failure(submit, 0, Failure.OVERLOADED, "every worker is busy and the router's queue is full"));
@@ -329,10 +364,39 @@ public final class Router extends AbstractBehavior<Router.Command> {
   }
 
   private Behavior<Command> onOutcomes(OutcomesReceived received) {
-    for (PartOutcome outcome : received.outcomes().all()) {
-      onOutcome(outcome);
+    relaying = new HashMap<>();
+    try {
+      for (PartOutcome outcome : received.outcomes().all()) {
+        onOutcome(outcome);
+      }
+    } finally {
+      // Also should a bug interrupt the loop: these parts are finished here, answered only so.
+      relaying.forEach(Router::relayGathered);
+      relaying = null;
     }
     return this;
+  }
+
+  private static void relayGathered(ActorRef<PartOutcomes> replyTo, List<PartOutcome> outcomes) {
+    List<PartSucceeded> succeeded = new ArrayList<>(outcomes.size());
+    List<PartFailed> failed = new ArrayList<>();
+    for (PartOutcome outcome : outcomes) {
+      if (outcome instanceof PartSucceeded success) {
+        succeeded.add(success);
+      } else {
+        failed.add((PartFailed) outcome);
+      }
+    }
+    replyTo.tell(new PartOutcomes(succeeded, failed));
+  }
+
+  /** An executor's answer to the part's current attempt goes to the part's submitter. */
+  private void relay(Part part, PartOutcome outcome) {
+    if (relaying != null && part.gatheredReplyTo != null) {
+      relaying.computeIfAbsent(part.gatheredReplyTo, replyTo -> new ArrayList<>()).add(outcome);
+    } else {
+      part.submit.replyTo().tell(outcome);
+    }
   }
 
   private Behavior<Command> onOutcome(PartOutcome outcome) {
@@ -366,7 +430,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
       part.target.completed++;
     }
     finish(part);
-    part.submit.replyTo().tell(outcome);
+    relay(part, outcome);
     dispatchPending();
     return this;
   }

@@ -20,7 +20,9 @@ import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.receptionist.Receptionist;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -305,6 +307,75 @@ class RouterTest {
     awaitListing(
         gateway, Duration.ofSeconds(10), "the stopped executor unlisted",
         listed -> listed.stream().noneMatch(ref -> ref.path().address().equals(node.address)));
+  }
+
+  @Test
+  void partsSubmittedTogetherAreEachAnsweredOnceSomeGathered() {
+    // One probe for both kinds of answer: alone (PartOutcome) or gathered (PartOutcomes).
+    TestProbe<Object> answers = TestProbe.create(gateway.system);
+    int count = 40;
+    List<Router.Submit> submits = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      submits.add(
+          new Router.Submit(
+              "together-" + i, "echo", JSON.objectNode().put("i", i), Mode.PROCESS, 10_000,
+              answers.ref().narrow(), true));
+    }
+    router.tell(new Router.SubmitParts(submits, answers.ref().narrow()));
+
+    Map<String, PartOutcome> byPart = new HashMap<>();
+    int gatheredMessages = 0;
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (byPart.size() < count && System.nanoTime() < deadline) {
+      Object answer = answers.receiveMessage(Duration.ofSeconds(15));
+      List<PartOutcome> outcomes;
+      if (answer instanceof PartProtocol.PartOutcomes gathered) {
+        gatheredMessages++;
+        outcomes = gathered.all();
+      } else {
+        outcomes = List.of((PartOutcome) answer);
+      }
+      for (PartOutcome outcome : outcomes) {
+        assertTrue(byPart.put(outcome.partId(), outcome) == null, "answered twice: " + outcome);
+      }
+    }
+    answers.expectNoMessage(NO_MORE);
+    assertEquals(count, byPart.size(), byPart::toString);
+    for (int i = 0; i < count; i++) {
+      PartOutcome outcome = byPart.get("together-" + i);
+      PartSucceeded succeeded = assertInstanceOf(PartSucceeded.class, outcome, String.valueOf(outcome));
+      assertEquals(i, succeeded.result().path("i").asInt(), succeeded::toString);
+      assertEquals(1, succeeded.attempt(), succeeded::toString);
+      assertTrue(
+          succeeded.node().equals(worker1.name()) || succeeded.node().equals(worker2.name()),
+          succeeded::toString);
+    }
+    // At least one executor got several parts in one message, and its answers came back gathered.
+    assertTrue(gatheredMessages > 0, "no answer came gathered");
+  }
+
+  @Test
+  void aPartSubmittedTogetherIsCancelledAlone() {
+    TestProbe<PartProtocol.PartOutcomes> gathered = TestProbe.create(gateway.system);
+    router.tell(
+        new Router.SubmitParts(
+            List.of(
+                sleep("cancel-together-0", 5_000, 20_000, client.ref()),
+                sleep("cancel-together-1", 5_000, 20_000, client.ref())),
+            gathered.ref()));
+    awaitStatus(
+        gateway, router, Duration.ofSeconds(10), "both parts on executors",
+        status -> status.executors().stream().mapToInt(Router.ExecutorStatus::inFlight).sum() == 2);
+
+    router.tell(new Router.Cancel("cancel-together-0"));
+    PartFailed cancelled = client.expectMessageClass(PartFailed.class, Duration.ofSeconds(10));
+    assertEquals("cancel-together-0", cancelled.partId());
+    assertEquals(Failure.CANCELLED, cancelled.failure(), cancelled::toString);
+    router.tell(new Router.Cancel("cancel-together-1"));
+    PartFailed other = client.expectMessageClass(PartFailed.class, Duration.ofSeconds(10));
+    assertEquals("cancel-together-1", other.partId());
+    client.expectNoMessage(NO_MORE);
+    gathered.expectNoMessage(NO_MORE);
   }
 
   @Test

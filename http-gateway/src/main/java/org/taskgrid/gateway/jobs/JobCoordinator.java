@@ -80,6 +80,9 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
 
   private record OutcomeReceived(PartProtocol.PartOutcome outcome) implements Command {}
 
+  /** Answers that the router had several of at once (see {@link Router.SubmitParts}). */
+  private record OutcomesReceived(PartProtocol.PartOutcomes outcomes) implements Command {}
+
   private record CapacityRead(Router.Status status) implements Command {}
 
   /** The store holds the job: its recorded part results (none for a new one), or empty if another gateway claimed it first. */
@@ -213,6 +216,9 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
   private final Optional<ActorRef<JobJournal.Command>> journal;
   private final JobSettings settings;
   private final ActorRef<PartProtocol.PartOutcome> outcomeAdapter;
+  private final ActorRef<PartProtocol.PartOutcomes> outcomesAdapter;
+  /** Parts dispatched while handling the current message, submitted together at its end. */
+  private final List<Router.Submit> submitting = new ArrayList<>();
   private final String createdAt;
   private final JsonNode[] results;
   /** Parts whose result the store held when the job was resumed: they do not run again. */
@@ -252,6 +258,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
     this.resultAccount = new ResultAccount(results.length, spec.charge(), settings);
     this.partClock = new PartClock(PartMetrics.of(context.getSystem()), spec.task().name(), spec.mode());
     this.outcomeAdapter = context.messageAdapter(PartProtocol.PartOutcome.class, OutcomeReceived::new);
+    this.outcomesAdapter = context.messageAdapter(PartProtocol.PartOutcomes.class, OutcomesReceived::new);
     this.window = Math.min(settings.maxWindow(), results.length);
     if (origin instanceof Resumed resumed) {
       resume(resumed, recordedResults);
@@ -307,7 +314,8 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(SlotsGranted.class, granted -> onSlots(granted.slots()))
-        .onMessage(OutcomeReceived.class, this::onOutcome)
+        .onMessage(OutcomeReceived.class, received -> onOutcomes(List.of(received.outcome())))
+        .onMessage(OutcomesReceived.class, received -> onOutcomes(received.outcomes().all()))
         .onMessage(CapacityRead.class, this::onCapacity)
         .onMessageEquals(Tick.PUBLISH, this::onPublish)
         .onMessageEquals(Tick.REFRESH_WINDOW, () -> { refreshWindow(); return this; })
@@ -326,18 +334,36 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
         slots.release(1);
       }
     }
+    submit();
     return this;
   }
 
-  private Behavior<Command> onOutcome(OutcomeReceived received) {
-    PartProtocol.PartOutcome outcome = received.outcome();
+  /**
+   * Takes answers in, then tops the window up once for all of them: the parts that refill it go
+   * to the router in one message.
+   */
+  private Behavior<Command> onOutcomes(List<PartProtocol.PartOutcome> outcomes) {
+    for (PartProtocol.PartOutcome outcome : outcomes) {
+      if (!take(outcome)) {
+        // The job has failed: its other parts would only cost, so they stop now.
+        cancelInFlight();
+        return finish(JobState.FAILED);
+      }
+    }
+    if (inFlight.isEmpty() && !dispatching()) {
+      return finish(JobState.SUCCEEDED);
+    }
+    askForSlots();
+    return this;
+  }
+
+  /** Records one part's answer; false when it fails the job. A late or unknown answer is ignored. */
+  private boolean take(PartProtocol.PartOutcome outcome) {
     Integer index = inFlight.remove(outcome.partId());
-    if (index != null) {
-      partClock.ended(outcome);
-    }
     if (index == null) {
-      return this;
+      return true;
     }
+    partClock.ended(outcome);
     slots.release(1);
     retried += Math.max(0, outcome.attempt() - 1);
     changed = true;
@@ -345,26 +371,18 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
       Optional<JobView.PartError> tooMuch = resultAccount.add(index, succeeded.result());
       if (tooMuch.isPresent()) {
         errors.add(tooMuch.get());
-        cancelInFlight();
-        return finish(JobState.FAILED);
+        return false;
       }
       results[index] = succeeded.result();
       done++;
       journal.ifPresent(
           to -> to.tell(new JobJournal.PartDone(id, index, succeeded.result(), done, failed, retried)));
-    } else {
-      PartProtocol.PartFailed partFailed = (PartProtocol.PartFailed) outcome;
-      failed++;
-      errors.add(new JobView.PartError(index, partFailed.failure().code(), partFailed.message()));
-      // The job has failed: its other parts would only cost, so they stop now.
-      cancelInFlight();
-      return finish(JobState.FAILED);
+      return true;
     }
-    if (inFlight.isEmpty() && !dispatching()) {
-      return finish(JobState.SUCCEEDED);
-    }
-    askForSlots();
-    return this;
+    PartProtocol.PartFailed partFailed = (PartProtocol.PartFailed) outcome;
+    failed++;
+    errors.add(new JobView.PartError(index, partFailed.failure().code(), partFailed.message()));
+    return false;
   }
 
   private Behavior<Command> onCapacity(CapacityRead read) {
@@ -448,7 +466,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
     String partId = id + "/" + index;
     inFlight.put(partId, index);
     partClock.started(partId);
-    router.tell(
+    submitting.add(
         new Router.Submit(
             partId,
             spec.task().name(),
@@ -458,6 +476,17 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
             outcomeAdapter,
             // A part's time counts from its start: a long job's later parts may wait for a slot.
             true));
+  }
+
+  /**
+   * Sends the parts dispatched since the last call: one message to the router for all of them (also
+   * for one part, whose answer may then come gathered with others').
+   */
+  private void submit() {
+    if (!submitting.isEmpty()) {
+      router.tell(new Router.SubmitParts(submitting, outcomesAdapter));
+      submitting.clear();
+    }
   }
 
   private void refreshWindow() {

@@ -55,8 +55,11 @@ class JobManagerTest {
     TestProbe<JobManager.StartAnswer> started = testKit.createTestProbe();
     manager.tell(new JobManager.StartJob(spec, JsonNodeFactory.instance.objectNode(), started.ref()));
     String id = ((JobManager.Running) started.receiveMessage(PROMPTLY)).id();
-    Router.Submit first = router.expectMessageClass(Router.Submit.class, PROMPTLY);
-    Router.Submit second = router.expectMessageClass(Router.Submit.class, PROMPTLY);
+    // Both parts fit the window at once: they reach the router in one message.
+    List<Router.Submit> both = router.expectMessageClass(Router.SubmitParts.class, PROMPTLY).parts();
+    assertEquals(2, both.size(), both::toString);
+    Router.Submit first = both.get(0);
+    Router.Submit second = both.get(1);
     assertEquals(2, admission.inFlight());
     TestProbe<JobView> follower = testKit.createTestProbe();
     TestProbe<JobManager.FollowAnswer> following = testKit.createTestProbe();
@@ -104,7 +107,7 @@ class JobManagerTest {
 
     Router.GetStatus ask = router.expectMessageClass(Router.GetStatus.class, PROMPTLY);
     List<Router.Submit> submitted = new java.util.ArrayList<>();
-    submitted.add(router.expectMessageClass(Router.Submit.class, PROMPTLY));
+    submitted.addAll(router.expectMessageClass(Router.SubmitParts.class, PROMPTLY).parts());
     // One worker: 64 blocking slots, but only 2 for CPU-bound work such as primes.
     ask.replyTo()
         .tell(
@@ -112,15 +115,30 @@ class JobManagerTest {
                 List.of(
                     new Router.ExecutorStatus(
                         "w", org.taskgrid.core.routing.ExecutorState.ACTIVE, 66, 64, 2, 0, 0))));
-    submitted.add(router.expectMessageClass(Router.Submit.class, PROMPTLY));
+    submitted.addAll(router.expectMessageClass(Router.SubmitParts.class, PROMPTLY).parts());
     router.expectNoMessage(Duration.ofMillis(300));
+    assertEquals(2, submitted.size(), submitted::toString);
     assertTrue(submitted.stream().allMatch(Router.Submit::timeoutFromStart), "a part's time counts from its start");
 
     // One part ends: one more starts.
     Router.Submit done = submitted.get(0);
     done.replyTo()
         .tell(new PartProtocol.PartSucceeded(done.partId(), 1, "w", JsonNodeFactory.instance.numberNode(168), "t", 1));
-    router.expectMessageClass(Router.Submit.class, PROMPTLY);
+    Router.SubmitParts third = router.expectMessageClass(Router.SubmitParts.class, PROMPTLY);
+    assertEquals(1, third.parts().size(), third::toString);
+    router.expectNoMessage(Duration.ofMillis(300));
+
+    // Two answers that the router had at once: the window is topped up once, both parts together.
+    third.replyTo()
+        .tell(
+            new PartProtocol.PartOutcomes(
+                List.of(
+                    new PartProtocol.PartSucceeded(
+                        submitted.get(1).partId(), 1, "w", JsonNodeFactory.instance.numberNode(168), "t", 1),
+                    new PartProtocol.PartSucceeded(
+                        third.parts().get(0).partId(), 1, "w", JsonNodeFactory.instance.numberNode(168), "t", 1)),
+                List.of()));
+    assertEquals(2, router.expectMessageClass(Router.SubmitParts.class, PROMPTLY).parts().size());
     router.expectNoMessage(Duration.ofMillis(300));
   }
 
