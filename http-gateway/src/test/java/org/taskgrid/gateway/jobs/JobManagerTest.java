@@ -161,7 +161,7 @@ class JobManagerTest {
     TestProbe<JobManager.StartAnswer> started = testKit.createTestProbe();
     manager.tell(new JobManager.StartJob(spec, JsonNodeFactory.instance.objectNode(), started.ref()));
     String id = ((JobManager.Running) started.receiveMessage(PROMPTLY)).id();
-    Router.Submit part = router.expectMessageClass(Router.Submit.class, PROMPTLY);
+    Router.Submit part = router.expectMessageClass(Router.SubmitParts.class, PROMPTLY).parts().get(0);
     part.replyTo()
         .tell(new PartProtocol.PartSucceeded(part.partId(), 1, "w", JsonNodeFactory.instance.textNode("a"), "t", 1));
     JobView here = awaitState(manager, id, JobState.SUCCEEDED);
