@@ -248,7 +248,8 @@ public final class JobJournal extends AbstractBehavior<JobJournal.Command> {
       }
       pendingParts -= parts.size();
       job.changed = !job.parts.isEmpty();
-      entries.add(new Entry(pending.getKey(), parts, job.done, job.failed, job.retried));
+      // Done counts the parts with a recorded result: not those still waiting for the next flush.
+      entries.add(new Entry(pending.getKey(), parts, job.done - job.parts.size(), job.failed, job.retried));
       if (job.finish != null && job.parts.isEmpty()) {
         finishes.add(job.finish);
       }
@@ -269,7 +270,7 @@ public final class JobJournal extends AbstractBehavior<JobJournal.Command> {
           for (Entry entry : batch.entries()) {
             Map<Integer, String> texts = new HashMap<>();
             entry.parts().forEach((part, result) -> texts.put(part, StoredJobs.text(result)));
-            progress.add(new JobProgress(entry.id(), self, texts, entry.failed(), entry.retried()));
+            progress.add(new JobProgress(entry.id(), self, texts, entry.done(), entry.failed(), entry.retried()));
           }
           List<FlushAnswer> answers = progress.isEmpty() ? List.of() : jobStore.record(progress);
           for (JobView view : batch.finishes()) {

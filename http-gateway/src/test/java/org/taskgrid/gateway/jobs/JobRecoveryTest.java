@@ -51,7 +51,7 @@ abstract class JobRecoveryTest {
               Instant.now(), GONE));
       // Parts 0 and 2 were recorded before the gateway died; 1 was dispatched, not recorded.
       jobs.record(
-          List.of(new JobProgress(resumable, GONE, Map.of(0, "\"recorded-a\"", 2, "\"recorded-c\""), 0, 0)));
+          List.of(new JobProgress(resumable, GONE, Map.of(0, "\"recorded-a\"", 2, "\"recorded-c\""), 2, 0, 0)));
       jobs.create(
           StoredJob.accepted(
               unknownTask, "vanished", "thread", "{\"task\":\"vanished\",\"inputs\":[1]}", 1, Instant.now(), GONE));

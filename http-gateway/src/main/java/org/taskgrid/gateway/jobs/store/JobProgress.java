@@ -8,11 +8,14 @@ import java.util.Objects;
  * and its counters as they stand.
  *
  * @param owner the gateway that runs the job: nothing is written unless it still owns it
- * @param results part index to the part's result as JSON text (a part recorded again is ignored)
+ * @param results part index to the part's result as JSON text, for parts not recorded before (a
+ *     part recorded again keeps its first result)
+ * @param done the job's count of parts with a result, as it stands (not an increment)
  * @param failed the job's count of failed parts, as it stands (not an increment)
  * @param retried the job's count of parts that ran again, as it stands (not an increment)
  */
-public record JobProgress(String jobId, String owner, Map<Integer, String> results, int failed, int retried) {
+public record JobProgress(
+    String jobId, String owner, Map<Integer, String> results, int done, int failed, int retried) {
 
   public JobProgress {
     Objects.requireNonNull(jobId, "jobId");
@@ -24,8 +27,8 @@ public record JobProgress(String jobId, String owner, Map<Integer, String> resul
       }
       JobStore.requireStorableText(entry.getValue(), "result of part " + entry.getKey());
     }
-    if (failed < 0 || retried < 0) {
-      throw new IllegalArgumentException("failed and retried are never negative");
+    if (done < 0 || failed < 0 || retried < 0) {
+      throw new IllegalArgumentException("done, failed and retried are never negative");
     }
   }
 }

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -188,16 +187,19 @@ public final class JobStore implements AutoCloseable {
     });
   }
 
-  /** The recorded part results of a running job: part index to its result as JSON text. */
+  /**
+   * The recorded part results of a running job: part index to its result as JSON text. A part
+   * recorded twice keeps its first result.
+   */
   public Map<Integer, String> partResults(String id) {
     return withConnection("reading the part results of job " + id, connection -> {
-      try (PreparedStatement select =
-          connection.prepareStatement("select part, result from part_results where job_id = ?")) {
+      try (PreparedStatement select = connection.prepareStatement(
+          "select results from part_chunks where job_id = ? order by id")) {
         select.setString(1, id);
         Map<Integer, String> results = new HashMap<>();
         try (ResultSet rows = select.executeQuery()) {
           while (rows.next()) {
-            results.put(rows.getInt(1), rows.getString(2));
+            PartChunk.read(rows.getString(1), results);
           }
         }
         return Collections.unmodifiableMap(results);
@@ -207,10 +209,10 @@ public final class JobStore implements AutoCloseable {
 
   /**
    * Records part results and counters of many jobs in one transaction, for each job only while
-   * its {@code owner} still owns it (and it runs). A part recorded again is ignored and counts
-   * once. A few statements whatever the number of parts: the counters of all jobs in one JDBC
-   * batch (which also takes their rows' locks, so a claim waits until this commits), all results
-   * in one batch, the done counts in one, then one read of the answers.
+   * its {@code owner} still owns it (and it runs). Three statements whatever the number of parts:
+   * the counters of all jobs in one JDBC batch (which also takes their rows' locks, so a claim
+   * waits until this commits), each job's new results as one chunk in one batch, then one read of
+   * the answers.
    *
    * @return one answer per entry of {@code batch}, in its order
    */
@@ -223,8 +225,7 @@ public final class JobStore implements AutoCloseable {
     Map<String, FlushAnswer> answers = inTransaction("recording part results of " + ordered.size() + " jobs",
         connection -> {
           boolean[] owned = fence(connection, ordered);
-          Map<String, Integer> inserted = insertResults(connection, ordered, owned);
-          countDone(connection, inserted);
+          insertChunks(connection, ordered, owned);
           return answers(connection, ordered, owned);
         });
     return batch.stream().map(progress -> answers.get(progress.jobId())).toList();
@@ -233,13 +234,14 @@ public final class JobStore implements AutoCloseable {
   /** Sets each job's counters where its owner still runs it: which are still owned. */
   private static boolean[] fence(Connection connection, List<JobProgress> ordered) throws SQLException {
     try (PreparedStatement update = connection.prepareStatement(
-        "update jobs set failed = ?, retried = ? where id = ? and owner = ? and state = ?")) {
+        "update jobs set done = ?, failed = ?, retried = ? where id = ? and owner = ? and state = ?")) {
       for (JobProgress progress : ordered) {
-        update.setInt(1, progress.failed());
-        update.setInt(2, progress.retried());
-        update.setString(3, progress.jobId());
-        update.setString(4, progress.owner());
-        update.setString(5, RUNNING);
+        update.setInt(1, progress.done());
+        update.setInt(2, progress.failed());
+        update.setInt(3, progress.retried());
+        update.setString(4, progress.jobId());
+        update.setString(5, progress.owner());
+        update.setString(6, RUNNING);
         update.addBatch();
       }
       int[] counts = update.executeBatch();
@@ -254,69 +256,23 @@ public final class JobStore implements AutoCloseable {
     }
   }
 
-  /**
-   * Inserts the results of the owned jobs in one batch; a part already there is left alone.
-   *
-   * @return per job, how many parts are new, or -1 when the driver did not say (then they are
-   *     counted in the table)
-   */
-  private static Map<String, Integer> insertResults(Connection connection, List<JobProgress> ordered, boolean[] owned)
+  /** Writes the results of each owned job as one chunk, all in one batch. */
+  private static void insertChunks(Connection connection, List<JobProgress> ordered, boolean[] owned)
       throws SQLException {
-    List<String> jobOfRow = new ArrayList<>();
-    try (PreparedStatement insert = connection.prepareStatement(
-        "insert into part_results (job_id, part, result) values (?, ?, ?) on conflict do nothing")) {
+    try (PreparedStatement insert =
+        connection.prepareStatement("insert into part_chunks (job_id, results) values (?, ?)")) {
+      boolean any = false;
       for (int i = 0; i < ordered.size(); i++) {
         JobProgress progress = ordered.get(i);
-        if (!owned[i]) {
-          continue;
-        }
-        for (Map.Entry<Integer, String> part : progress.results().entrySet()) {
+        if (owned[i] && !progress.results().isEmpty()) {
           insert.setString(1, progress.jobId());
-          insert.setInt(2, part.getKey());
-          insert.setString(3, part.getValue());
+          insert.setString(2, PartChunk.write(progress.results()));
           insert.addBatch();
-          jobOfRow.add(progress.jobId());
+          any = true;
         }
       }
-      Map<String, Integer> inserted = new LinkedHashMap<>();
-      if (jobOfRow.isEmpty()) {
-        return inserted;
-      }
-      int[] counts = insert.executeBatch();
-      for (int row = 0; row < counts.length; row++) {
-        String job = jobOfRow.get(row);
-        int count = counts[row];
-        inserted.merge(job, count < 0 ? -1 : count, (a, b) -> a < 0 || b < 0 ? -1 : a + b);
-      }
-      return inserted;
-    }
-  }
-
-  /** Adds the new parts to each job's done count (or counts them, when the driver did not say). */
-  private static void countDone(Connection connection, Map<String, Integer> inserted) throws SQLException {
-    try (PreparedStatement add = connection.prepareStatement("update jobs set done = done + ? where id = ?");
-        PreparedStatement recount = connection.prepareStatement(
-            "update jobs set done = (select count(*) from part_results where job_id = ?) where id = ?")) {
-      boolean adds = false;
-      boolean recounts = false;
-      for (Map.Entry<String, Integer> job : inserted.entrySet()) {
-        if (job.getValue() > 0) {
-          add.setInt(1, job.getValue());
-          add.setString(2, job.getKey());
-          add.addBatch();
-          adds = true;
-        } else if (job.getValue() < 0) {
-          recount.setString(1, job.getKey());
-          recount.setString(2, job.getKey());
-          recount.addBatch();
-          recounts = true;
-        }
-      }
-      if (adds) {
-        add.executeBatch();
-      }
-      if (recounts) {
-        recount.executeBatch();
+      if (any) {
+        insert.executeBatch();
       }
     }
   }
@@ -380,7 +336,7 @@ public final class JobStore implements AutoCloseable {
       if (updated == 0) {
         return false;
       }
-      try (PreparedStatement delete = connection.prepareStatement("delete from part_results where job_id = ?")) {
+      try (PreparedStatement delete = connection.prepareStatement("delete from part_chunks where job_id = ?")) {
         delete.setString(1, id);
         delete.executeUpdate();
       }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +74,12 @@ abstract class JobStoreContractTest {
     for (int part : parts) {
       results.put(part, "{\"part\":" + part + "}");
     }
-    return new JobProgress(id, owner, results, 0, 0);
+    return new JobProgress(id, owner, results, parts.length, 0, 0);
+  }
+
+  /** Counters only: no new part result since the last flush. */
+  static JobProgress counters(String id, String owner, int done) {
+    return new JobProgress(id, owner, Map.of(), done, 0, 0);
   }
 
   static JobEnd succeeded(int done, String result, Instant at) {
@@ -102,7 +111,7 @@ abstract class JobStoreContractTest {
   }
 
   @Test
-  void aPartRecordedTwiceCountsOnce() {
+  void aPartRecordedTwiceKeepsItsFirstResult() {
     store.create(job("j", GATEWAY_A, T0));
     List<FlushAnswer> first = store.record(List.of(progress("j", GATEWAY_A, 0, 1)));
     assertEquals(List.of(new FlushAnswer("j", true, false, 2)), first);
@@ -110,8 +119,8 @@ abstract class JobStoreContractTest {
     // Part 1 again (a retried part whose first answer was recorded), in the same flush as part 2
     // and once more in a second entry for the same job.
     List<FlushAnswer> second = store.record(List.of(
-        new JobProgress("j", GATEWAY_A, Map.of(1, "\"other\"", 2, "{\"part\":2}"), 1, 4),
-        new JobProgress("j", GATEWAY_A, Map.of(2, "{\"part\":2}"), 1, 4)));
+        new JobProgress("j", GATEWAY_A, Map.of(1, "\"other\"", 2, "{\"part\":2}"), 3, 1, 4),
+        new JobProgress("j", GATEWAY_A, Map.of(2, "{\"part\":2}"), 3, 1, 4)));
     assertEquals(List.of(new FlushAnswer("j", true, false, 3), new FlushAnswer("j", true, false, 3)), second);
 
     StoredJob stored = store.find("j").orElseThrow();
@@ -145,10 +154,10 @@ abstract class JobStoreContractTest {
   @Test
   void aWriteByAnOwnerThatLostTheJobChangesNothing() {
     store.create(job("j", GATEWAY_A, T0));
-    store.record(List.of(new JobProgress("j", GATEWAY_A, Map.of(0, "0"), 0, 1)));
+    store.record(List.of(new JobProgress("j", GATEWAY_A, Map.of(0, "0"), 1, 0, 1)));
 
     assertEquals(List.of(new FlushAnswer("j", false, false, 1)),
-        store.record(List.of(new JobProgress("j", GATEWAY_B, Map.of(1, "1"), 5, 5))));
+        store.record(List.of(new JobProgress("j", GATEWAY_B, Map.of(1, "1"), 2, 5, 5))));
     assertFalse(store.finish("j", GATEWAY_B, succeeded(3, "[]", T0)));
     StoredJob unchanged = store.find("j").orElseThrow();
     assertEquals(List.of(JobState.RUNNING, GATEWAY_A, 1, 0, 1),
@@ -156,11 +165,11 @@ abstract class JobStoreContractTest {
 
     assertTrue(store.claim("j", GATEWAY_A, GATEWAY_B));
     assertEquals(List.of(new FlushAnswer("j", false, false, 1)),
-        store.record(List.of(new JobProgress("j", GATEWAY_A, Map.of(2, "2"), 0, 9))), "the old owner is fenced off");
+        store.record(List.of(new JobProgress("j", GATEWAY_A, Map.of(2, "2"), 2, 0, 9))), "the old owner is fenced off");
     assertFalse(store.finish("j", GATEWAY_A, succeeded(3, "[]", T0)));
     assertEquals(Map.of(0, "0"), store.partResults("j"));
     assertEquals(List.of(new FlushAnswer("j", true, false, 2)),
-        store.record(List.of(new JobProgress("j", GATEWAY_B, Map.of(1, "1"), 0, 2))));
+        store.record(List.of(new JobProgress("j", GATEWAY_B, Map.of(1, "1"), 2, 0, 2))));
     assertEquals(GATEWAY_B, store.find("j").orElseThrow().owner());
   }
 
@@ -231,11 +240,11 @@ abstract class JobStoreContractTest {
 
     assertTrue(store.requestCancel("j"));
     assertTrue(store.requestCancel("j"), "asked twice, still known");
-    assertEquals(List.of(new FlushAnswer("j", true, true, 1)), store.record(List.of(progress("j", GATEWAY_A))));
+    assertEquals(List.of(new FlushAnswer("j", true, true, 1)), store.record(List.of(counters("j", GATEWAY_A, 1))));
     assertTrue(store.find("j").orElseThrow().cancelRequested());
 
     assertTrue(store.claim("j", GATEWAY_A, GATEWAY_B));
-    assertEquals(List.of(new FlushAnswer("j", true, true, 1)), store.record(List.of(progress("j", GATEWAY_B))),
+    assertEquals(List.of(new FlushAnswer("j", true, true, 1)), store.record(List.of(counters("j", GATEWAY_B, 1))),
         "a resumed job is still to be cancelled");
 
     store.create(job("done", GATEWAY_A, T0));
@@ -298,7 +307,7 @@ abstract class JobStoreContractTest {
   }
 
   @Test
-  void aHundredThousandPartsCostAFewStatementsPerBatchNotOnePerPart() {
+  void aHundredThousandPartsCostAFewStatementsPerFlushNotOnePerPart() {
     int parts = 100_000;
     int batchSize = 2_000;
     store.create(StoredJob.accepted("big", "echo", "thread", "{}", parts, T0, GATEWAY_A));
@@ -309,23 +318,25 @@ abstract class JobStoreContractTest {
       for (int part = from; part < from + batchSize; part++) {
         results.put(part, "{\"n\":" + part + "}");
       }
-      List<FlushAnswer> answers = store.record(List.of(new JobProgress("big", GATEWAY_A, results, 0, 0)));
+      List<FlushAnswer> answers =
+          store.record(List.of(new JobProgress("big", GATEWAY_A, results, from + batchSize, 0, 0)));
       assertEquals(from + batchSize, answers.get(0).done());
       batches++;
     }
     long statements = counter.executions() - before;
-    // fence, insert, count, answer: four per flush, whatever its size.
-    assertEquals(4L * batches, statements, "statements for " + parts + " parts in " + batches + " flushes");
+    // fence, insert, answer: three per flush, whatever its size.
+    assertEquals(3L * batches, statements, "statements for " + parts + " parts in " + batches + " flushes");
     assertEquals(parts, store.find("big").orElseThrow().done());
     Map<Integer, String> recorded = store.partResults("big");
     assertEquals(parts, recorded.size());
     assertEquals("{\"n\":99999}", recorded.get(99_999));
 
-    // Every part again: nothing new, nothing counted twice.
+    // Every part again (a flush that was written, though its writer heard it failed): the first
+    // results stay.
     Map<Integer, String> again = new HashMap<>();
     IntStream.range(0, parts).forEach(part -> again.put(part, "\"again\""));
-    assertEquals(parts, store.record(List.of(new JobProgress("big", GATEWAY_A, again, 0, 0))).get(0).done());
-    assertEquals(parts, store.find("big").orElseThrow().done());
+    assertEquals(parts, store.record(List.of(new JobProgress("big", GATEWAY_A, again, parts, 0, 0))).get(0).done());
+    assertEquals("{\"n\":99999}", store.partResults("big").get(99_999));
   }
 
   @Test
@@ -334,8 +345,10 @@ abstract class JobStoreContractTest {
     StoredJob job = StoredJob.accepted("u", "echo", "async", "{\"inputs\":" + unicode + "}", 2, T0, GATEWAY_A);
     store.create(job);
     String bigPart = "\"" + "ü".repeat(1 << 20) + "\"";
-    store.record(List.of(new JobProgress("u", GATEWAY_A, Map.of(0, unicode, 1, bigPart), 0, 0)));
-    assertEquals(Map.of(0, unicode, 1, bigPart), store.partResults("u"));
+    String lines = "[\"line\\nbreak\",\r\n 2]";
+    store.record(List.of(new JobProgress("u", GATEWAY_A, Map.of(0, unicode, 1, bigPart, 2, lines), 3, 0, 0)));
+    assertEquals(Map.of(0, unicode, 1, bigPart, 2, "[\"line\\nbreak\",\r  2]"), store.partResults("u"),
+        "a line break between JSON tokens is whitespace: it comes back as a space");
     assertEquals(job.request(), store.find("u").orElseThrow().request());
 
     // A result as large as taskgrid.jobs.max-result-size allows (8 MiB).
@@ -346,9 +359,36 @@ abstract class JobStoreContractTest {
     assertEquals(result.length() + 2, finished.resultBytes());
 
     assertThrows(IllegalArgumentException.class,
-        () -> new JobProgress("u", GATEWAY_A, Map.of(0, "\"a\u0000b\""), 0, 0), "a raw NUL is never JSON text");
+        () -> new JobProgress("u", GATEWAY_A, Map.of(0, "\"a\u0000b\""), 1, 0, 0), "a raw NUL is never JSON text");
     assertThrows(IllegalArgumentException.class, () -> store.create(
         StoredJob.accepted("nul", "echo", "async", "\u0000", 1, T0, GATEWAY_A)));
+  }
+
+  @Test
+  void partResultsRecordedOnePerRowSurviveTheMigrationToChunks() throws Exception {
+    StoreSettings older = settings(freshDatabase());
+    Flyway.configure()
+        .dataSource(older.jdbcUrl(), older.user(), older.password())
+        .locations("classpath:db/migration")
+        .target("1")
+        .load()
+        .migrate();
+    try (Connection connection = DriverManager.getConnection(older.jdbcUrl(), older.user(), older.password());
+        Statement statement = connection.createStatement()) {
+      statement.executeUpdate("insert into jobs (id, task, mode, request, parts, state, done, created_at, owner) "
+          + "values ('old', 'echo', 'thread', '{}', 3, 'running', 2, timestamp '2026-12-01 00:00:00', 'gone')");
+      statement.executeUpdate(
+          "insert into part_results (job_id, part, result) values ('old', 0, '{\"a\":1}'), ('old', 2, '\"x y\"')");
+    }
+
+    try (JobStore migrated = JobStore.open(older)) {
+      assertEquals(Map.of(0, "{\"a\":1}", 2, "\"x y\""), migrated.partResults("old"));
+      assertTrue(migrated.claim("old", "gone", GATEWAY_A));
+      migrated.record(List.of(new JobProgress("old", GATEWAY_A, Map.of(1, "[]"), 3, 0, 1)));
+      assertEquals(Map.of(0, "{\"a\":1}", 1, "[]", 2, "\"x y\""), migrated.partResults("old"));
+      assertTrue(migrated.finish("old", GATEWAY_A, succeeded(3, "[]", T0)));
+      assertEquals(Map.of(), migrated.partResults("old"));
+    }
   }
 
   @Test

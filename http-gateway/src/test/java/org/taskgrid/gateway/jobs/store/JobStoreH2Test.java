@@ -20,9 +20,11 @@ class JobStoreH2Test extends JobStoreContractTest {
 
   @TempDir Path temp;
 
+  private int databases;
+
   @Override
   Map<String, Object> freshDatabase() {
-    return Map.of("data-dir", temp.resolve("data").toString(), "url", "");
+    return Map.of("data-dir", temp.resolve("data-" + databases++).toString(), "url", "");
   }
 
   @Test

@@ -26,7 +26,7 @@ public final class OpenJobStoreMain {
       System.out.println("opened " + settings.embeddedFile());
       if (args.length > 1 && args[1].equals("write")) {
         store.create(StoredJob.accepted("killed", "echo", "thread", "{\"inputs\":[1,2,3,4]}", 4, Instant.now(), OWNER));
-        store.record(List.of(new JobProgress("killed", OWNER, Map.of(0, "1", 1, "2", 2, "3"), 0, 0)));
+        store.record(List.of(new JobProgress("killed", OWNER, Map.of(0, "1", 1, "2", 2, "3"), 3, 0, 0)));
         System.out.println(WRITTEN);
         Thread.sleep(120_000); // the test kills this JVM long before
       }
