@@ -85,16 +85,17 @@ free_port() {
 }
 
 # start_gateway NAME ROLES [JVM OPTION...]: a gateway JVM from the fat jar; sets HTTP_PORT,
-# CLUSTER_PORT, URL.
+# CLUSTER_PORT, URL. Its job store is the embedded default (H2 in a file), in a fresh directory.
 start_gateway() {
   local name="$1" roles="$2"
   shift 2
   HTTP_PORT=$(free_port)
   CLUSTER_PORT=$(free_port)
   URL="http://127.0.0.1:$HTTP_PORT"
+  rm -rf "$OUT/data/$name"
   # shellcheck disable=SC2086
   env TASKGRID_HTTP_HOST=127.0.0.1 TASKGRID_HTTP_PORT="$HTTP_PORT" TASKGRID_CLUSTER_HOST=127.0.0.1 \
-    TASKGRID_CLUSTER_PORT="$CLUSTER_PORT" TASKGRID_ROLES="$roles" \
+    TASKGRID_CLUSTER_PORT="$CLUSTER_PORT" TASKGRID_ROLES="$roles" TASKGRID_DATA_DIR="$OUT/data/$name" \
     java ${BENCH_JAVA_OPTS:-} $(jfr_opts "$name") "$@" -cp "$GATEWAY_JAR" org.taskgrid.gateway.GatewayMain >"$LOGS/$name.log" 2>&1 &
   pids+=($!)
 }
