@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.taskgrid.gateway.jobs.store.FlushAnswer;
+import org.taskgrid.gateway.jobs.store.JobEnd;
 import org.taskgrid.gateway.jobs.store.JobProgress;
 import org.taskgrid.gateway.jobs.store.JobStore;
 
@@ -29,8 +30,9 @@ import org.taskgrid.gateway.jobs.store.JobStore;
  * for the next. A failed flush keeps its batch for the next one (recording is idempotent).
  *
  * <p>A job's final state goes in a flush of its own and replaces the part results still pending
- * (the store keeps no part results of a finished job); then retention
- * prunes the store (by age, count and bytes) as the manager prunes its memory. What the store
+ * (the store keeps no part results of a finished job); then retention prunes the store (by age,
+ * count and bytes) as the manager prunes its memory, at most once per check interval: pruning
+ * reads every finished job, too much to do for each of hundreds of short jobs a second. What the store
  * answers goes back to each coordinator: the job is owned by another gateway now (it stops
  * quietly) or a cancel was asked on another gateway (it cancels). So that a cancel is heard while
  * no part ends, every running job is in a flush at least once per check interval.
@@ -107,8 +109,12 @@ public final class JobJournal extends AbstractBehavior<JobJournal.Command> {
   /** One job's share of a flush. */
   private record Entry(String id, Map<Integer, JsonNode> parts, int done, int failed, int retried) {}
 
-  /** What one flush writes. */
-  private record Batch(List<Entry> entries, List<JobView> finishes) {}
+  /** What one flush writes, and whether it prunes the finished jobs after. */
+  private record Batch(List<Entry> entries, List<JobView> finishes, boolean prune) {
+    boolean writesNothing() {
+      return entries.isEmpty() && finishes.isEmpty() && !prune;
+    }
+  }
 
   public static Behavior<Command> create(AsyncJobStore store, String owner, Settings settings) {
     return Behaviors.setup(
@@ -125,6 +131,8 @@ public final class JobJournal extends AbstractBehavior<JobJournal.Command> {
   private int pendingParts;
   private boolean flushing;
   private boolean checkAll;
+  private boolean pruneDue;
+  private long lastPruneNanos;
   private int failuresInARow;
 
   private JobJournal(
@@ -138,6 +146,7 @@ public final class JobJournal extends AbstractBehavior<JobJournal.Command> {
     this.owner = owner;
     this.settings = settings;
     this.metrics = JobMetrics.of(context.getSystem());
+    this.lastPruneNanos = System.nanoTime() - settings.checkInterval().toNanos();
     timers.startTimerWithFixedDelay(Tick.FLUSH, settings.flushInterval());
     timers.startTimerWithFixedDelay(Tick.CHECK_ALL, settings.checkInterval());
   }
@@ -213,7 +222,7 @@ public final class JobJournal extends AbstractBehavior<JobJournal.Command> {
       return this;
     }
     Batch batch = takeBatch();
-    if (batch.entries().isEmpty() && batch.finishes().isEmpty()) {
+    if (batch.writesNothing()) {
       answerWaiting();
       return this;
     }
@@ -257,7 +266,13 @@ public final class JobJournal extends AbstractBehavior<JobJournal.Command> {
     for (JobView finished : finishes) {
       jobs.remove(finished.id());
     }
-    return new Batch(entries, finishes);
+    pruneDue |= !finishes.isEmpty();
+    boolean prune = pruneDue && System.nanoTime() - lastPruneNanos >= settings.checkInterval().toNanos();
+    if (prune) {
+      pruneDue = false;
+      lastPruneNanos = System.nanoTime();
+    }
+    return new Batch(entries, finishes, prune);
   }
 
   /** On the store's thread: the results' text, one record call, then the final states. */
@@ -273,13 +288,12 @@ public final class JobJournal extends AbstractBehavior<JobJournal.Command> {
             progress.add(new JobProgress(entry.id(), self, texts, entry.done(), entry.failed(), entry.retried()));
           }
           List<FlushAnswer> answers = progress.isEmpty() ? List.of() : jobStore.record(progress);
-          for (JobView view : batch.finishes()) {
-            if (!jobStore.finish(view.id(), self, StoredJobs.end(view))) {
-              system.log()
-                  .warn("Job {} ended here, but another gateway owns it now: its end was not written", view.id());
-            }
+          Map<String, JobEnd> ends = new HashMap<>();
+          batch.finishes().forEach(view -> ends.put(view.id(), StoredJobs.end(view)));
+          for (String id : jobStore.finishAll(self, ends)) {
+            system.log().warn("Job {} ended here, but another gateway owns it now: its end was not written", id);
           }
-          if (!batch.finishes().isEmpty()) {
+          if (batch.prune()) {
             jobStore.prune(
                 Instant.now().minus(settings.retention()), settings.maxRetained(), settings.maxRetainedBytes());
           }
@@ -333,6 +347,7 @@ public final class JobJournal extends AbstractBehavior<JobJournal.Command> {
       job.finish = view;
       job.changed = true;
     }
+    pruneDue |= failed.batch().prune();
     answerWaiting();
     return this;
   }

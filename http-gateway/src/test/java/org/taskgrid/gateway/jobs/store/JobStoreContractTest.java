@@ -284,6 +284,30 @@ abstract class JobStoreContractTest {
   }
 
   @Test
+  void manyJobsEndInOneTransactionEachOnlyWhereItsOwnerStillOwnsIt() {
+    for (String id : List.of("a", "b", "c")) {
+      store.create(job(id, GATEWAY_A, T0));
+      store.record(List.of(progress(id, GATEWAY_A, 0)));
+    }
+    assertTrue(store.claim("b", GATEWAY_A, GATEWAY_B));
+    long before = counter.executions();
+
+    Set<String> notWritten = store.finishAll(GATEWAY_A, Map.of(
+        "a", succeeded(3, "[1]", T0), "b", succeeded(3, "[2]", T0), "c", succeeded(3, "[3]", T0),
+        "unknown", succeeded(3, "[4]", T0)));
+
+    assertEquals(Set.of("b", "unknown"), notWritten);
+    assertEquals(2L, counter.executions() - before, "one batch of updates, one of deletes");
+    assertEquals("[1]", store.find("a").orElseThrow().result());
+    assertEquals("[3]", store.find("c").orElseThrow().result());
+    assertEquals(Map.of(), store.partResults("a"));
+    StoredJob claimed = store.find("b").orElseThrow();
+    assertEquals(List.of(JobState.RUNNING, GATEWAY_B), List.of(claimed.state(), claimed.owner()));
+    assertEquals(Map.of(0, "{\"part\":0}"), store.partResults("b"), "the new owner's results stay");
+    assertEquals(Set.of(), store.finishAll(GATEWAY_A, Map.of()));
+  }
+
+  @Test
   void pruneForgetsFinishedJobsByAgeCountAndSize() {
     for (int i = 0; i < 6; i++) {
       store.create(job("f" + i, GATEWAY_A, T0));
