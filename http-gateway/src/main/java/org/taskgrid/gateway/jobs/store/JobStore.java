@@ -134,18 +134,22 @@ public final class JobStore implements AutoCloseable {
       throw new IllegalArgumentException("a new job is running, has an owner and its request: " + job.id());
     }
     requireStorableText(job.request(), "request");
-    withConnection("creating job " + job.id(), connection -> {
+    inTransaction("creating job " + job.id(), connection -> {
       try (PreparedStatement insert = connection.prepareStatement(
-          "insert into jobs (id, task, mode, request, parts, state, created_at, owner) values (?, ?, ?, ?, ?, ?, ?, ?)")) {
+              "insert into jobs (id, task, mode, parts, state, created_at, owner) values (?, ?, ?, ?, ?, ?, ?)");
+          PreparedStatement texts =
+              connection.prepareStatement("insert into job_texts (job_id, request) values (?, ?)")) {
         insert.setString(1, job.id());
         insert.setString(2, job.task());
         insert.setString(3, job.mode());
-        insert.setString(4, job.request());
-        insert.setInt(5, job.parts());
-        insert.setString(6, RUNNING);
-        insert.setObject(7, utc(job.createdAt()));
-        insert.setString(8, job.owner());
-        return insert.executeUpdate();
+        insert.setInt(4, job.parts());
+        insert.setString(5, RUNNING);
+        insert.setObject(6, utc(job.createdAt()));
+        insert.setString(7, job.owner());
+        insert.executeUpdate();
+        texts.setString(1, job.id());
+        texts.setString(2, job.request());
+        return texts.executeUpdate();
       }
     });
   }
@@ -154,7 +158,8 @@ public final class JobStore implements AutoCloseable {
   public Optional<StoredJob> find(String id) {
     return withConnection("reading job " + id, connection -> {
       try (PreparedStatement select = connection.prepareStatement(
-          "select " + SUMMARY_COLUMNS + ", request, result, errors from jobs where id = ?")) {
+          "select " + SUMMARY_COLUMNS + ", request, result, errors from jobs join job_texts on job_id = id "
+              + "where id = ?")) {
         select.setString(1, id);
         try (ResultSet row = select.executeQuery()) {
           return row.next() ? Optional.of(job(row, true)) : Optional.empty();
@@ -334,8 +339,10 @@ public final class JobStore implements AutoCloseable {
     return inTransaction("finishing " + ids.size() + " jobs", connection -> {
       Set<String> notOwned = new HashSet<>();
       try (PreparedStatement update = connection.prepareStatement(
-          "update jobs set state = ?, done = ?, failed = ?, retried = ?, result = ?, errors = ?, finished_at = ?, "
-              + "owner = null, result_bytes = ? where id = ? and owner = ? and state = ?");
+              "update jobs set state = ?, done = ?, failed = ?, retried = ?, finished_at = ?, owner = null, "
+                  + "result_bytes = ? where id = ? and owner = ? and state = ?");
+          PreparedStatement texts =
+              connection.prepareStatement("update job_texts set result = ?, errors = ? where job_id = ?");
           PreparedStatement delete = connection.prepareStatement("delete from part_chunks where job_id = ?")) {
         for (String id : ids) {
           JobEnd end = ends.get(id);
@@ -343,13 +350,11 @@ public final class JobStore implements AutoCloseable {
           update.setInt(2, end.done());
           update.setInt(3, end.failed());
           update.setInt(4, end.retried());
-          update.setString(5, end.result());
-          update.setString(6, end.errors());
-          update.setObject(7, utc(end.finishedAt()));
-          update.setLong(8, end.result() == null ? 0 : utf8Length(end.result()));
-          update.setString(9, id);
-          update.setString(10, owner);
-          update.setString(11, RUNNING);
+          update.setObject(5, utc(end.finishedAt()));
+          update.setLong(6, end.result() == null ? 0 : utf8Length(end.result()));
+          update.setString(7, id);
+          update.setString(8, owner);
+          update.setString(9, RUNNING);
           update.addBatch();
         }
         int[] counts = update.executeBatch();
@@ -357,14 +362,20 @@ public final class JobStore implements AutoCloseable {
           if (counts[i] == Statement.SUCCESS_NO_INFO) {
             throw new SQLException("the driver did not say which jobs were finished (SUCCESS_NO_INFO)");
           }
+          String id = ids.get(i);
           if (counts[i] == 0) {
-            notOwned.add(ids.get(i));
+            notOwned.add(id);
           } else {
-            delete.setString(1, ids.get(i));
+            texts.setString(1, ends.get(id).result());
+            texts.setString(2, ends.get(id).errors());
+            texts.setString(3, id);
+            texts.addBatch();
+            delete.setString(1, id);
             delete.addBatch();
           }
         }
         if (notOwned.size() < ids.size()) {
+          texts.executeBatch();
           delete.executeBatch();
         }
       }
