@@ -42,7 +42,7 @@ PG_OPTS="${PG_OPTS:-}"
 if [ "$QUICK" = 1 ]; then
   W4_WARM=3 W4_RUNS=2 SMALL_WARM=2 SMALL_SECONDS=3 BIG_RUNS=1
 else
-  W4_WARM=20 W4_RUNS=5 SMALL_WARM=5 SMALL_SECONDS=10 BIG_RUNS=3
+  W4_WARM=20 W4_RUNS=15 SMALL_WARM=5 SMALL_SECONDS=10 BIG_RUNS=3
 fi
 
 say() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
