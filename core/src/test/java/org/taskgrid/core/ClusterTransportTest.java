@@ -61,8 +61,8 @@ class ClusterTransportTest {
   @Test
   void bindingBeyondLoopbackCountsAsBeyondLoopback() {
     ConfigException refused =
-        assertThrows(ConfigException.class, () -> load(Map.of(ClusterTransport.BIND_HOST, "0.0.0.0")));
-    assertTrue(refused.getMessage().contains("(the cluster host 0.0.0.0 is not loopback)"), refused::getMessage);
+        assertThrows(ConfigException.class, () -> load(Map.of(ClusterTransport.BIND_HOST, "192.0.2.10")));
+    assertTrue(refused.getMessage().contains("(the cluster host 192.0.2.10 is not loopback)"), refused::getMessage);
   }
 
   @Test
