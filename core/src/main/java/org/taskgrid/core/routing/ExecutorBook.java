@@ -8,6 +8,7 @@ import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,10 +49,13 @@ final class ExecutorBook {
     int blockingSlots;
     int cpuSlots;
     long completed;
+    /** Parts it may hold beyond its slots, as a multiple of them: 0 for an executor in this JVM. */
+    private final double queueAhead;
 
-    private Entry(ActorRef<Executor.Command> ref, Address address) {
+    private Entry(ActorRef<Executor.Command> ref, Address address, double queueAhead) {
       this.ref = ref;
       this.address = address;
+      this.queueAhead = isLocal() ? 0 : queueAhead;
     }
 
     /** Whether the executor lives in this JVM (a gateway that is its own worker). */
@@ -65,6 +69,19 @@ final class ExecutorBook {
         return capacity;
       }
       return lane == Lane.CPU ? cpuSlots : blockingSlots;
+    }
+
+    /**
+     * How many parts of the lane it may hold: its slots, and for a remote executor the parts that
+     * wait in its queue, so that a slot freed there takes the next part at once instead of after
+     * a round trip between JVMs. Until it told its slots, one part at a time still.
+     */
+    private int room(Lane lane) {
+      if (blockingSlots + cpuSlots == 0) {
+        return capacity;
+      }
+      int slots = slots(lane);
+      return slots + (int) Math.ceil(slots * queueAhead);
     }
 
     private int inFlight(Lane lane) {
@@ -97,7 +114,7 @@ final class ExecutorBook {
     }
 
     private boolean hasRoom(Lane lane) {
-      return state == ExecutorState.ACTIVE && inFlight(lane) < slots(lane);
+      return state == ExecutorState.ACTIVE && inFlight(lane) < room(lane);
     }
   }
 
@@ -116,9 +133,13 @@ final class ExecutorBook {
   /** The listed executors whose nodes the Receptionist sees as reachable. */
   private Set<ActorRef<Executor.Command>> reachable = Set.of();
 
-  ExecutorBook(Cluster cluster, Logger log) {
+  private final double queueAhead;
+
+  /** @param queueAhead see {@link Entry#room} */
+  ExecutorBook(Cluster cluster, Logger log, double queueAhead) {
     this.cluster = cluster;
     this.log = log;
+    this.queueAhead = queueAhead;
   }
 
   ListingChanges onListing(Receptionist.Listing listing) {
@@ -130,7 +151,7 @@ final class ExecutorBook {
     for (ActorRef<Executor.Command> ref : reachable) {
       Entry entry = entries.get(ref);
       if (entry == null) {
-        entry = new Entry(ref, addressOf(ref));
+        entry = new Entry(ref, addressOf(ref), queueAhead);
         entries.put(ref, entry);
         added.add(ref);
         log.info("Executor on {} takes work", entry.address);
@@ -256,14 +277,24 @@ final class ExecutorBook {
     return entries.values().stream().anyMatch(entry -> entry.state == ExecutorState.ACTIVE);
   }
 
-  List<Router.ExecutorStatus> status() {
-    return entries.values().stream()
-        .map(
-            entry ->
-                new Router.ExecutorStatus(
-                    entry.address.toString(), entry.state, entry.capacity, entry.blockingSlots,
-                    entry.cpuSlots, entry.inFlight.size(), entry.completed))
-        .toList();
+  Router.Status status() {
+    List<Router.ExecutorStatus> executors =
+        entries.values().stream()
+            .map(
+                entry ->
+                    new Router.ExecutorStatus(
+                        entry.address.toString(), entry.state, entry.capacity, entry.blockingSlots,
+                        entry.cpuSlots, entry.inFlight.size(), entry.completed))
+            .toList();
+    Map<Lane, Integer> activeRoom = new EnumMap<>(Lane.class);
+    for (Entry entry : entries.values()) {
+      if (entry.state == ExecutorState.ACTIVE && entry.blockingSlots + entry.cpuSlots > 0) {
+        for (Lane lane : List.of(Lane.BLOCKING, Lane.CPU)) {
+          activeRoom.merge(lane, entry.room(lane), Integer::sum);
+        }
+      }
+    }
+    return new Router.Status(executors, activeRoom);
   }
 
   private List<Entry> entriesAt(Address address) {

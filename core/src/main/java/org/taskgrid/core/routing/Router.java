@@ -113,10 +113,17 @@ public final class Router extends AbstractBehavior<Router.Command> {
   /** Describe the executors this router sees. */
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
 
-  /** What {@link GetStatus} answers. */
-  public record Status(List<ExecutorStatus> executors) {
+  /**
+   * What {@link GetStatus} answers.
+   *
+   * @param activeRoom per lane, how many parts the executors that take new work may hold at once:
+   *     their slots, and for a remote executor the parts queued ahead of them ({@code
+   *     taskgrid.router.queue-ahead})
+   */
+  public record Status(List<ExecutorStatus> executors, Map<Lane, Integer> activeRoom) {
     public Status {
       executors = List.copyOf(executors);
+      activeRoom = Map.copyOf(activeRoom);
     }
 
     /** Whether some executor takes new work. */
@@ -132,12 +139,9 @@ public final class Router extends AbstractBehavior<Router.Command> {
           .sum();
     }
 
-    /** The slots of one lane of the executors that take new work: what a job of that lane uses. */
-    public int activeCapacity(Lane lane) {
-      return executors.stream()
-          .filter(executor -> executor.state() == ExecutorState.ACTIVE)
-          .mapToInt(executor -> lane == Lane.CPU ? executor.cpuSlots() : executor.blockingSlots())
-          .sum();
+    /** How many parts of the lane the router sends on at once: what a job of that lane keeps in flight. */
+    public int activeRoom(Lane lane) {
+      return activeRoom.getOrDefault(lane, 0);
     }
   }
 
@@ -258,7 +262,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
     this.settings = settings;
     this.localExecutor = localExecutor;
     Cluster cluster = Cluster.get(context.getSystem());
-    this.book = new ExecutorBook(cluster, context.getLog());
+    this.book = new ExecutorBook(cluster, context.getLog(), settings.queueAhead());
     this.outcomeAdapter = context.messageAdapter(PartOutcome.class, OutcomeReceived::new);
     this.outcomesAdapter = context.messageAdapter(PartOutcomes.class, OutcomesReceived::new);
     this.capacityAdapter = context.messageAdapter(Executor.Capacity.class, CapacityReported::new);
@@ -528,7 +532,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
   }
 
   private Behavior<Command> onGetStatus(GetStatus command) {
-    command.replyTo().tell(new Status(book.status()));
+    command.replyTo().tell(book.status());
     return this;
   }
 

@@ -13,14 +13,18 @@ import org.taskgrid.core.execution.ExecutorSettings;
  *     answer before it answers a timeout itself
  * @param maxBatchBytes the most bytes (an upper bound in CBOR) of the parts sent to a remote
  *     executor in one message
+ * @param queueAhead how many parts a remote executor may hold beyond its slots, as a multiple of
+ *     them (they wait in its queue)
  */
-public record RouterSettings(int maxAttempts, int maxPending, Duration answerGrace, long maxBatchBytes) {
+public record RouterSettings(
+    int maxAttempts, int maxPending, Duration answerGrace, long maxBatchBytes, double queueAhead) {
 
   public RouterSettings {
-    if (maxAttempts < 1 || maxPending < 0 || answerGrace.isNegative() || maxBatchBytes < 1) {
+    if (maxAttempts < 1 || maxPending < 0 || answerGrace.isNegative() || maxBatchBytes < 1
+        || !(queueAhead >= 0)) {
       throw new IllegalArgumentException(
-          "max-attempts must be >= 1, max-pending >= 0, answer-grace not negative and the batch"
-              + " bytes positive");
+          "max-attempts must be >= 1, max-pending >= 0, answer-grace and queue-ahead not negative"
+              + " and the batch bytes positive");
     }
   }
 
@@ -32,6 +36,7 @@ public record RouterSettings(int maxAttempts, int maxPending, Duration answerGra
         config.getDuration("answer-grace"),
         // Half of what one message between nodes may carry: the sizes are upper bounds, and the
         // parts of one batch wait behind each other on their way.
-        ExecutorSettings.fromConfig(root).maxRemoteResultBytes() / 2);
+        ExecutorSettings.fromConfig(root).maxRemoteResultBytes() / 2,
+        config.getDouble("queue-ahead"));
   }
 }

@@ -23,6 +23,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.taskgrid.core.execution.Executor;
+import org.taskgrid.core.execution.Lane;
 import org.taskgrid.core.execution.PartProtocol;
 import org.taskgrid.core.execution.PartProtocol.Failure;
 import org.taskgrid.core.execution.PartProtocol.PartFailed;
@@ -276,18 +277,13 @@ class RouterFailoverTest {
   }
 
   @Test
-  void aWorkerGetsNoMoreCpuBoundPartsThanItHasCpuSlotsWhileBlockingOnesStillGo() {
-    Node gateway = cluster.gateway("");
+  void withoutQueueAheadAWorkerGetsNoMoreCpuBoundPartsThanItHasCpuSlotsWhileBlockingOnesStillGo() {
+    Node gateway = cluster.gateway("taskgrid.router.queue-ahead = 0");
     Node worker = cluster.worker(false);
     cluster.awaitAllUp();
     ActorRef<Router.Command> router = startRouter(gateway);
     TestProbe<PartOutcome> client = TestProbe.create(gateway.system);
-    TestProbe<Executor.Command> played = TestProbe.create(worker.system);
-    worker.system.receptionist().tell(Receptionist.register(Executor.SERVICE_KEY, played.ref()));
-    Executor.GetCapacity ask = played.expectMessageClass(Executor.GetCapacity.class, Duration.ofSeconds(10));
-    // 64 threads that may block, one core.
-    ask.replyTo().tell(new Executor.Capacity(played.ref(), 64, 1));
-    awaitStatus(gateway, router, STATUS_WAIT, "the capacity told", s -> takesWork(s, worker));
+    TestProbe<Executor.Command> played = playedExecutor(gateway, router, worker, 64, 1);
 
     router.tell(primes("cpu-1", client.ref()));
     PartProtocol.RunPart first = played.expectMessageClass(PartProtocol.RunPart.class, Duration.ofSeconds(5));
@@ -300,6 +296,41 @@ class RouterFailoverTest {
 
     first.replyTo().tell(new PartSucceeded("cpu-1", 1, worker.name(), JSON.numberNode(168), "t", 1));
     assertEquals("cpu-2", played.expectMessageClass(PartProtocol.RunPart.class, Duration.ofSeconds(5)).partId());
+  }
+
+  @Test
+  void aRemoteWorkerIsSentAsManyPartsAgainAsItHasSlotsToQueueAheadAndNoMore() {
+    Node gateway = cluster.gateway("taskgrid.router.queue-ahead = 1");
+    Node worker = cluster.worker(false);
+    cluster.awaitAllUp();
+    ActorRef<Router.Command> router = startRouter(gateway);
+    TestProbe<PartOutcome> client = TestProbe.create(gateway.system);
+    TestProbe<Executor.Command> played = playedExecutor(gateway, router, worker, 64, 1);
+    Router.Status status = status(gateway, router);
+    assertEquals(128, status.activeRoom(Lane.BLOCKING), status::toString);
+    assertEquals(2, status.activeRoom(Lane.CPU), status::toString);
+
+    router.tell(primes("cpu-1", client.ref()));
+    PartProtocol.RunPart first = played.expectMessageClass(PartProtocol.RunPart.class, Duration.ofSeconds(5));
+    router.tell(primes("cpu-2", client.ref()));
+    // One runs, one waits in the worker's queue; the third waits in the router.
+    assertEquals("cpu-2", played.expectMessageClass(PartProtocol.RunPart.class, Duration.ofSeconds(5)).partId());
+    router.tell(primes("cpu-3", client.ref()));
+    played.expectNoMessage(NO_MORE);
+
+    first.replyTo().tell(new PartSucceeded(first.partId(), 1, worker.name(), JSON.numberNode(168), "t", 1));
+    assertEquals("cpu-3", played.expectMessageClass(PartProtocol.RunPart.class, Duration.ofSeconds(5)).partId());
+  }
+
+  /** A probe that plays the worker's executor, with the slots given, once the router uses it. */
+  private static TestProbe<Executor.Command> playedExecutor(
+      Node gateway, ActorRef<Router.Command> router, Node worker, int blockingSlots, int cpuSlots) {
+    TestProbe<Executor.Command> played = TestProbe.create(worker.system);
+    worker.system.receptionist().tell(Receptionist.register(Executor.SERVICE_KEY, played.ref()));
+    Executor.GetCapacity ask = played.expectMessageClass(Executor.GetCapacity.class, Duration.ofSeconds(10));
+    ask.replyTo().tell(new Executor.Capacity(played.ref(), blockingSlots, cpuSlots));
+    awaitStatus(gateway, router, STATUS_WAIT, "the capacity told", s -> takesWork(s, worker));
+    return played;
   }
 
   private static Router.Submit primes(String partId, ActorRef<PartOutcome> replyTo) {

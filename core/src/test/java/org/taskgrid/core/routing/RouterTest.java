@@ -98,9 +98,10 @@ class RouterTest {
     assertEquals(64, executor.blockingSlots(), executor::toString);
     assertEquals(Runtime.getRuntime().availableProcessors(), executor.cpuSlots(), executor::toString);
     assertEquals(executor.blockingSlots() + executor.cpuSlots(), executor.capacity());
+    // Two remote workers, each sent three times as many parts again as it has slots (queue-ahead 3).
     assertEquals(
-        2 * Runtime.getRuntime().availableProcessors(),
-        status(gateway, router).activeCapacity(org.taskgrid.core.execution.Lane.CPU));
+        2 * 4 * Runtime.getRuntime().availableProcessors(),
+        status(gateway, router).activeRoom(org.taskgrid.core.execution.Lane.CPU));
   }
 
   @Test

@@ -34,7 +34,7 @@ import org.taskgrid.gateway.jobs.store.StoredJob;
  * JobManager.StartJob} or {@link JobManager.ResumeJob} either way), writes it to the job store when
  * that is on (a new job before its 202; a resumed one is claimed and its recorded part results read
  * back), dispatches its parts through the router within a bounded window (the slots that admission
- * control grants it, at most what the workers can run), gathers their results, and merges them or
+ * control grants it, at most what the workers can hold), gathers their results, and merges them or
  * keeps them in input order. At the first part that fails for good (the job fails) or when
  * cancelled, it cancels the parts in flight and ends. It reports to the {@link JobManager} that it
  * was accepted, its progress at most once per progress interval, and its final state once; with a
@@ -272,7 +272,7 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
     if (spec.mode() == Mode.PROCESS) {
       // One part until the router tells what the workers can run (it answers at once).
       window = 1;
-      // The window follows what the workers can run: no point queueing parts in the router.
+      // The window follows what the workers can hold: no point queueing parts in the router.
       timers.startTimerWithFixedDelay(
           Tick.REFRESH_WINDOW, Tick.REFRESH_WINDOW, settings.windowRefreshInterval());
       refreshWindow();
@@ -386,8 +386,8 @@ public final class JobCoordinator extends AbstractBehavior<JobCoordinator.Comman
   }
 
   private Behavior<Command> onCapacity(CapacityRead read) {
-    // Only the slots of its lane: a CPU-bound part sent beyond them would wait in a queue there.
-    int capacity = read.status().activeCapacity(Lane.of(Mode.PROCESS, spec.task().task()));
+    // Only the room of its lane: a CPU-bound part sent beyond it would wait in the router.
+    int capacity = read.status().activeRoom(Lane.of(Mode.PROCESS, spec.task().task()));
     window = Math.max(1, Math.min(Math.min(settings.maxWindow(), results.length), capacity));
     askForSlots();
     return this;

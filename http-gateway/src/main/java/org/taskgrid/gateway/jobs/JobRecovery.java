@@ -217,7 +217,7 @@ public final class JobRecovery extends AbstractBehavior<JobRecovery.Command> {
   /** Whether the job's parts can run: thread and async ones here, process ones on a worker that is up. */
   private boolean workersFor(JobSpec spec) {
     return spec.mode() != Mode.PROCESS
-        || (capacity != null && capacity.activeCapacity(Lane.of(Mode.PROCESS, spec.task().task())) > 0);
+        || (capacity != null && capacity.activeRoom(Lane.of(Mode.PROCESS, spec.task().task())) > 0);
   }
 
   /** Claims the job and writes its end: only one gateway does, whoever claims it first. */

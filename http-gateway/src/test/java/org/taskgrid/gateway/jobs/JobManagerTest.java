@@ -12,9 +12,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.taskgrid.core.execution.Lane;
 import org.taskgrid.core.execution.PartProtocol;
 import org.taskgrid.core.routing.Router;
 import org.taskgrid.core.task.Mode;
@@ -114,7 +116,8 @@ class JobManagerTest {
             new Router.Status(
                 List.of(
                     new Router.ExecutorStatus(
-                        "w", org.taskgrid.core.routing.ExecutorState.ACTIVE, 66, 64, 2, 0, 0))));
+                        "w", org.taskgrid.core.routing.ExecutorState.ACTIVE, 66, 64, 2, 0, 0)),
+                Map.of(Lane.BLOCKING, 64, Lane.CPU, 2)));
     submitted.addAll(router.expectMessageClass(Router.SubmitParts.class, PROMPTLY).parts());
     router.expectNoMessage(Duration.ofMillis(300));
     assertEquals(2, submitted.size(), submitted::toString);
