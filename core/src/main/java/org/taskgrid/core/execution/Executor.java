@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.taskgrid.core.CborSerializable;
+import org.taskgrid.core.Deadlines;
 import org.taskgrid.core.execution.PartProtocol.CancelPart;
 import org.taskgrid.core.execution.PartProtocol.Failure;
 import org.taskgrid.core.execution.PartProtocol.PartFailed;
@@ -68,7 +69,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
           GetCapacity,
           Drain,
           Executor.Finished,
-          Executor.Expired,
+          Executor.DeadlinesDue,
           Executor.SendOutcomes {}
 
   /** Tell how many process parts this executor runs at once; answered with {@link Capacity}. */
@@ -107,7 +108,10 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   private record Finished(long runId, PartOutcome outcome, Throwable error, boolean gathered)
       implements Command {}
 
-  private record Expired(long runId) implements Command {}
+  /** Some part's deadline has passed (see {@link Deadlines}). */
+  private enum DeadlinesDue implements Command {
+    INSTANCE
+  }
 
   /**
    * Sends the answers gathered for parts that came in {@link RunParts}. Told to itself when the
@@ -174,7 +178,8 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
 
   private static final CBORMapper CBOR = new CBORMapper();
 
-  private final TimerScheduler<Command> timers;
+  /** Each part's deadline, by run id: answered as a timeout when it passes. */
+  private final Deadlines<Long> deadlines;
   private final TaskRegistry registry;
   private final ExecutorSettings settings;
   private final String node;
@@ -203,7 +208,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       ExecutorSettings settings,
       String node) {
     super(context);
-    this.timers = timers;
+    this.deadlines = new Deadlines<>(timers, DeadlinesDue.INSTANCE);
     this.registry = registry;
     this.settings = settings;
     this.node = node;
@@ -231,7 +236,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
         .onMessage(RunParts.class, this::onRunParts)
         .onMessageEquals(SendOutcomes.INSTANCE, this::onSendOutcomes)
         .onMessage(Finished.class, this::onFinished)
-        .onMessage(Expired.class, this::onExpired)
+        .onMessageEquals(DeadlinesDue.INSTANCE, this::onDeadlinesDue)
         .onMessage(CancelPart.class, this::onCancelPart)
         .onMessage(GetCapacity.class, this::onGetCapacity)
         .onMessage(Drain.class, this::onDrain)
@@ -279,7 +284,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     }
     Run run = new Run(RUN_IDS.getAndIncrement(), command, batchReplyTo, task, lane);
     runs.put(run.id, run);
-    timers.startSingleTimer(run.id, new Expired(run.id), Duration.ofMillis(command.timeoutMillis()));
+    deadlines.set(run.id, Duration.ofMillis(command.timeoutMillis()));
     if (slotFree) {
       start(run);
     } else {
@@ -299,9 +304,8 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     run.startNanos = System.nanoTime();
     run.started = true;
     if (run.command.timeoutFromStart()) {
-      // Its wait for a slot is over; its own time starts now (same key: replaces the wait's timer).
-      timers.startSingleTimer(
-          run.id, new Expired(run.id), Duration.ofMillis(run.command.timeoutMillis()));
+      // Its wait for a slot is over; its own time starts now (replaces the wait's deadline).
+      deadlines.set(run.id, Duration.ofMillis(run.command.timeoutMillis()));
     }
     RunPart command = run.command;
     if (run.lane == Lane.ASYNC) {
@@ -469,7 +473,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     }
     running.merge(run.lane, -1, Integer::sum);
     laneGauges.finished(run.lane);
-    timers.cancel(finished.runId());
+    deadlines.cancel(finished.runId());
     if (finished.error() != null && !(unwrap(finished.error()) instanceof InvalidInputException)) {
       getContext().getLog().debug("Task '{}' failed", run.command.task(), finished.error());
     }
@@ -482,9 +486,12 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     return this;
   }
 
-  private Behavior<Command> onExpired(Expired expired) {
-    Run run = runs.get(expired.runId());
-    if (run != null) {
+  private Behavior<Command> onDeadlinesDue() {
+    for (long runId : deadlines.takeExpired()) {
+      Run run = runs.get(runId);
+      if (run == null) {
+        continue;
+      }
       stop(
           run,
           Failure.TIMEOUT,
@@ -512,7 +519,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     if (!run.claimAnswer()) {
       return; // answered already, maybe by the thread its work ended on: its Finished frees the slot
     }
-    timers.cancel(run.id);
+    deadlines.cancel(run.id);
     if (waiting.get(run.lane).remove(run)) {
       runs.remove(run.id);
       publishLoad(run.lane);

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.taskgrid.core.Deadlines;
 import org.taskgrid.core.execution.Executor;
 import org.taskgrid.core.execution.Lane;
 import org.taskgrid.core.execution.PartProtocol.CancelPart;
@@ -184,7 +185,10 @@ public final class Router extends AbstractBehavior<Router.Command> {
     long bytes;
   }
 
-  private record DeadlinePassed(String partId) implements Command {}
+  /** Some part's deadline has passed (see {@link Deadlines}). */
+  private enum DeadlinesDue implements Command {
+    INSTANCE
+  }
 
   /** A part from its submission to its answer. */
   private static final class Part {
@@ -228,7 +232,8 @@ public final class Router extends AbstractBehavior<Router.Command> {
         context -> create(settings, localExecutor, TaskRegistry.load(context.getSystem())));
   }
 
-  private final TimerScheduler<Command> timers;
+  /** Each part's deadline, by part id: answered as a timeout when it passes. */
+  private final Deadlines<String> deadlines;
   private final RouterSettings settings;
   private final ActorRef<Executor.Command> localExecutor;
   private final ActorRef<PartOutcome> outcomeAdapter;
@@ -258,7 +263,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
     for (Lane lane : Lane.values()) {
       pending.put(lane, new ArrayDeque<>());
     }
-    this.timers = timers;
+    this.deadlines = new Deadlines<>(timers, DeadlinesDue.INSTANCE);
     this.settings = settings;
     this.localExecutor = localExecutor;
     Cluster cluster = Cluster.get(context.getSystem());
@@ -308,7 +313,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
         .onMessage(OutcomeReceived.class, received -> onOutcome(received.outcome()))
         .onMessage(OutcomesReceived.class, this::onOutcomes)
         .onMessageEquals(SendParts.INSTANCE, this::onSendParts)
-        .onMessage(DeadlinePassed.class, this::onDeadline)
+        .onMessageEquals(DeadlinesDue.INSTANCE, this::onDeadlinesDue)
         .onMessage(ListingChanged.class, this::onListing)
         .onMessage(ReachabilityChanged.class, this::onReachability)
         .onMessage(MemberRemoved.class, this::onMemberRemoved)
@@ -361,8 +366,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
     parts.put(submit.partId(), part);
     if (part.target == null || !submit.timeoutFromStart()) {
       // A part timed from its start got its backstop when it was dispatched: keep that one.
-      timers.startSingleTimer(
-          submit.partId(), new DeadlinePassed(submit.partId()), Duration.ofMillis(submit.timeoutMillis()));
+      deadlines.set(submit.partId(), Duration.ofMillis(submit.timeoutMillis()));
     }
     return this;
   }
@@ -439,9 +443,12 @@ public final class Router extends AbstractBehavior<Router.Command> {
     return this;
   }
 
-  private Behavior<Command> onDeadline(DeadlinePassed deadline) {
-    Part part = parts.get(deadline.partId());
-    if (part != null) {
+  private Behavior<Command> onDeadlinesDue() {
+    for (String partId : deadlines.takeExpired()) {
+      Part part = parts.get(partId);
+      if (part == null) {
+        continue;
+      }
       if (part.target != null) {
         // Its executor answers a timeout of its own by now; should that be lost, the slot is not.
         part.target.ref.tell(new CancelPart(part.submit.partId(), part.attempt));
@@ -457,8 +464,8 @@ public final class Router extends AbstractBehavior<Router.Command> {
                   Failure.TIMEOUT,
                   "task '" + part.submit.task() + "' did not finish within "
                       + part.submit.timeoutMillis() + " ms"));
-      dispatchPending();
     }
+    dispatchPending();
     return this;
   }
 
@@ -571,10 +578,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
       // The executor times the part from its start (after a bounded wait for a slot): this is the
       // backstop, should its answer be lost.
       timeoutMillis = submit.timeoutMillis();
-      timers.startSingleTimer(
-          submit.partId(),
-          new DeadlinePassed(submit.partId()),
-          Duration.ofMillis(2 * timeoutMillis).plus(settings.answerGrace()));
+      deadlines.set(submit.partId(), Duration.ofMillis(2 * timeoutMillis).plus(settings.answerGrace()));
     } else {
       timeoutMillis = Math.max(1, (part.deadlineNanos - System.nanoTime()) / 1_000_000);
     }
@@ -752,7 +756,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
 
   private void finish(Part part) {
     parts.remove(part.submit.partId());
-    timers.cancel(part.submit.partId());
+    deadlines.cancel(part.submit.partId());
     if (part.target != null) {
       part.target.release(part.submit.partId());
     }
