@@ -47,7 +47,8 @@ import org.taskgrid.core.task.Mode;
  * message and then by their index in the order they came; reply addresses likewise, and each is
  * resolved once on reading. Inputs and results are written and read as JSON trees in the same
  * stream. The reader keeps the limits of {@code taskgrid.json} and refuses a malformed message
- * with a {@link NotSerializableException} (Akka logs and drops it).
+ * with a {@link NotSerializableException} (Akka logs and drops it). The senders bound a message's
+ * size with {@link WireSize} before it is written; the format stays within those bounds.
  */
 public final class PartSerializer extends SerializerWithStringManifest {
 
