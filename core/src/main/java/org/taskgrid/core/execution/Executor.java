@@ -633,7 +633,10 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     }
   }
 
-  /** An upper bound of the answer's bytes in CBOR, with room for the field names. */
+  /**
+   * An upper bound of the answer's bytes as {@link PartSerializer} writes it: 64 bytes hold its
+   * attempt, its time and its failure's name (see {@link WireSize}).
+   */
   private long sizeOf(PartOutcome outcome) {
     long bytes = 64 + WireSize.of(outcome.partId()) + WireSize.of(outcome.node());
     if (outcome instanceof PartSucceeded succeeded) {

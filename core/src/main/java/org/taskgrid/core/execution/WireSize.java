@@ -10,6 +10,14 @@ import java.util.Map;
  * encoding it: whether a part's input or result fits in a message between nodes, and how many
  * parts fit in one batch. Encoding every small result only to learn that it is small cost more
  * than running an echo part.
+ *
+ * <p>The messages that carry parts are written by {@link PartSerializer}, which stays within these
+ * bounds: a tree takes there exactly its CBOR bytes (an absent one 1 byte), a string at most {@link
+ * #of(String)} whether written out or, repeated, as an index; the other values of a part or an
+ * answer take at most 28 bytes, within the 64 that the router and the executor add for each. What
+ * a message has once (counts, the text of its reply addresses) fits in {@link
+ * ExecutorSettings#ENVELOPE_ROOM_BYTES}. Field names, which jackson-cbor wrote for every part,
+ * are no longer on the wire.
  */
 public final class WireSize {
   private WireSize() {}

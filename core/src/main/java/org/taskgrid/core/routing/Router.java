@@ -600,6 +600,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
    */
   private void gather(ExecutorBook.Entry target, RunPart run) {
     long maxBytes = settings.maxBatchBytes();
+    // As PartSerializer writes a part: 64 bytes hold its mode, numbers and reply address's index.
     long bytes = 64 + WireSize.of(run.partId()) + WireSize.of(run.task()) + WireSize.atMost(run.input(), maxBytes);
     if (partBatches.isEmpty()) {
       getContext().getSelf().tell(SendParts.INSTANCE);

@@ -29,7 +29,10 @@ import org.taskgrid.core.execution.PartProtocol.PartSucceeded;
 import org.taskgrid.core.execution.PartProtocol.RunPart;
 import org.taskgrid.core.task.Mode;
 
-/** Every executor message that crosses JVMs survives CBOR serialization unchanged. */
+/**
+ * Every executor message that crosses JVMs survives CBOR serialization unchanged: through {@link
+ * PartSerializer} for parts and their answers, through jackson-cbor for the others.
+ */
 class ProtocolSerializationTest {
   private static final ActorTestKit testKit = ActorTestKit.create("ProtocolSerializationTest");
   private static final SerializationTestKit serialization = testKit.serializationTestKit();
@@ -171,19 +174,21 @@ class ProtocolSerializationTest {
   }
 
   @Test
-  void messagesUseTheCborSerializerNotJavaSerialization() {
+  void messagesUseCborSerializersNotJavaSerialization() {
     Serialization extension = SerializationExtension.get(Adapter.toClassic(testKit.system()));
     TestProbe<PartOutcome> probe = testKit.createTestProbe();
-    Object[] messages = {
+    Object[] partMessages = {
       new RunPart("p", "echo", json("{}"), Mode.ASYNC, 1, 1, probe.ref()),
       new PartSucceeded("p", 1, "n", json("1"), "t", 1),
       new PartFailed("p", 1, "n", Failure.OVERLOADED, "m", null),
     };
-    for (Object message : messages) {
+    for (Object message : partMessages) {
       assertInstanceOf(CborSerializable.class, message);
-      assertInstanceOf(JacksonCborSerializer.class, extension.findSerializerFor(message));
+      assertInstanceOf(PartSerializer.class, extension.findSerializerFor(message));
       assertNotNull(Serializers.manifestFor(extension.findSerializerFor(message), message));
     }
+    PartProtocol.CancelPart cancel = new PartProtocol.CancelPart("p", 1);
+    assertInstanceOf(JacksonCborSerializer.class, extension.findSerializerFor(cancel));
     assertNotEquals(
         JacksonCborSerializer.class, extension.findSerializerFor("a plain string").getClass());
     assertTrue(
