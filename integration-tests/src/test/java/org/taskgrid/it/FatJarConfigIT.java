@@ -114,6 +114,16 @@ class FatJarConfigIT {
     assertNotNull(binding, "akka.actor.serialization-bindings lacks org.taskgrid.core.CborSerializable");
     assertEquals("jackson-cbor", binding.unwrapped());
     assertTrue(config.hasPath("akka.serialization.jackson.jackson-cbor"));
+    // The messages that carry parts have a serializer of their own (PartSerializer).
+    assertEquals(
+        "org.taskgrid.core.execution.PartSerializer", config.getString("akka.actor.serializers.taskgrid-parts"));
+    for (String message : List.of("RunPart", "RunParts", "PartSucceeded", "PartFailed", "PartOutcomes")) {
+      ConfigValue bound =
+          config.getObject("akka.actor.serialization-bindings")
+              .get("org.taskgrid.core.execution.PartProtocol$" + message);
+      assertNotNull(bound, message + " is bound to no serializer");
+      assertEquals("taskgrid-parts", bound.unwrapped(), message);
+    }
 
     // Akka's own reference.confs: actor, remote, cluster
     assertEquals("2.6.21", config.getString("akka.version"));
