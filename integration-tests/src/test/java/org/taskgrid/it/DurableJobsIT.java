@@ -33,9 +33,7 @@ class DurableJobsIT {
   private static final List<String> GATEWAY_OPTIONS =
       List.of(
           "-Dtaskgrid.jobs.max-window=" + WINDOW,
-          "-Dtaskgrid.jobs.progress-interval=50ms",
-          // Several JVMs start at once on a small machine: Artery's 3 s to bind its port is short.
-          "-Dakka.remote.artery.advanced.bind-timeout=30s");
+          "-Dtaskgrid.jobs.progress-interval=50ms");
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
