@@ -543,8 +543,13 @@ public final class Router extends AbstractBehavior<Router.Command> {
     return this;
   }
 
+  /** Asked for every part that finds no room: a loop, as a stream per part showed in profiles. */
   private int pendingCount() {
-    return pending.values().stream().mapToInt(Deque::size).sum();
+    int count = 0;
+    for (Deque<Part> waiting : pending.values()) {
+      count += waiting.size();
+    }
+    return count;
   }
 
   /** The lane of a process part of the task; a task this node does not know counts as blocking. */
