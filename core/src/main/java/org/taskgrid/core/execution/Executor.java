@@ -284,7 +284,9 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     }
     Run run = new Run(RUN_IDS.getAndIncrement(), command, batchReplyTo, task, lane);
     runs.put(run.id, run);
-    deadlines.set(run.id, Duration.ofMillis(command.timeoutMillis()));
+    if (!command.timeoutFromStart()) {
+      deadlines.set(run.id, Duration.ofMillis(command.timeoutMillis()));
+    }
     if (slotFree) {
       start(run);
     } else {
@@ -304,7 +306,8 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     run.startNanos = System.nanoTime();
     run.started = true;
     if (run.command.timeoutFromStart()) {
-      // Its wait for a slot is over; its own time starts now (replaces the wait's deadline).
+      // Its own time starts now. Its wait for a slot had no deadline here: the parts queued ahead
+      // of it decide how long that takes, and its router, which sent them, bounds it.
       deadlines.set(run.id, Duration.ofMillis(run.command.timeoutMillis()));
     }
     RunPart command = run.command;
@@ -452,8 +455,14 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
 
   private Behavior<Command> onDrain(Drain command) {
     // The routers may not have seen the executor leave their listing yet: what they still send is
-    // refused as DRAINING, which they send elsewhere without counting an attempt.
+    // refused as DRAINING, which they send elsewhere without counting an attempt. So are the parts
+    // that wait here for a slot (the routers send parts ahead): the node finishes only what runs.
     draining = true;
+    for (Queue<Run> queue : waiting.values()) {
+      for (Run run : List.copyOf(queue)) {
+        stop(run, Failure.DRAINING, "this worker is leaving and did not start the part");
+      }
+    }
     drainWaiters.add(command.replyTo());
     answerDrainWaitersIfIdle();
     return this;
@@ -495,11 +504,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       stop(
           run,
           Failure.TIMEOUT,
-          run.started || !run.command.timeoutFromStart()
-              ? "task '" + run.command.task() + "' did not finish within "
-                  + run.command.timeoutMillis() + " ms"
-              : "task '" + run.command.task() + "' waited more than "
-                  + run.command.timeoutMillis() + " ms for a free " + run.lane + " slot");
+          "task '" + run.command.task() + "' did not finish within " + run.command.timeoutMillis() + " ms");
     }
     return this;
   }

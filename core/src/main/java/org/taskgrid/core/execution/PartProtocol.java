@@ -31,8 +31,8 @@ public final class PartProtocol {
    * @param attempt which attempt at the part this is, echoed in the answer
    * @param timeoutMillis the answer is a {@link Failure#TIMEOUT} when the part takes longer
    * @param timeoutFromStart whether {@code timeoutMillis} counts from when the part starts
-   *     running (a job's part: it may wait for a slot up to as long again first), or from its
-   *     arrival (a call: its caller's clock runs already)
+   *     running (a job's part: its wait for a slot is bounded by whoever sent it, the router or its
+   *     job's window), or from its arrival (a call: its caller's clock runs already)
    */
   public record RunPart(
       String partId,

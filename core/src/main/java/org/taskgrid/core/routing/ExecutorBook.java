@@ -52,6 +52,11 @@ final class ExecutorBook {
     /** Parts it may hold beyond its slots, as a multiple of them: 0 for an executor in this JVM. */
     private final double queueAhead;
 
+    /** Parts it may hold beyond its slots, as a multiple of them. */
+    double queueAhead() {
+      return queueAhead;
+    }
+
     private Entry(ActorRef<Executor.Command> ref, Address address, double queueAhead) {
       this.ref = ref;
       this.address = address;

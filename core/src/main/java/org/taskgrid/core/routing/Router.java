@@ -580,10 +580,12 @@ public final class Router extends AbstractBehavior<Router.Command> {
     Submit submit = part.submit;
     long timeoutMillis;
     if (submit.timeoutFromStart()) {
-      // The executor times the part from its start (after a bounded wait for a slot): this is the
-      // backstop, should its answer be lost.
+      // The executor times the part from its start; before that it may wait behind the parts
+      // queued ahead of it there, each at most as long. This bounds both, and is the backstop
+      // should its answer be lost.
       timeoutMillis = submit.timeoutMillis();
-      deadlines.set(submit.partId(), Duration.ofMillis(2 * timeoutMillis).plus(settings.answerGrace()));
+      long rounds = 2 + (long) Math.ceil(target.queueAhead());
+      deadlines.set(submit.partId(), Duration.ofMillis(rounds * timeoutMillis).plus(settings.answerGrace()));
     } else {
       timeoutMillis = Math.max(1, (part.deadlineNanos - System.nanoTime()) / 1_000_000);
     }

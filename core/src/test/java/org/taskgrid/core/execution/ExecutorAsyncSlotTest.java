@@ -96,6 +96,35 @@ class ExecutorAsyncSlotTest {
   }
 
   @Test
+  void aJobPartWaitsForASlotLongerThanItsOwnTimeoutAndStillRuns() {
+    // Its router sent it ahead (queue-ahead): it waits behind the part before it, however long.
+    TestProbe<PartOutcome> first = testKit.createTestProbe();
+    executor.tell(
+        new RunPart("first", "sleep", json("{'millis': 1200}"), Mode.ASYNC, 10_000, 1, first.ref()));
+    sleep("second", 100, 500, true);
+
+    PartOutcome outcome = probe.expectMessageClass(PartOutcome.class, PROMPTLY);
+    assertTrue(outcome instanceof PartSucceeded, outcome::toString);
+    assertTrue(first.receiveMessage(PROMPTLY) instanceof PartSucceeded);
+  }
+
+  @Test
+  void aDrainingExecutorHandsBackThePartsThatWaitAndFinishesThoseThatRun() {
+    TestProbe<PartOutcome> first = testKit.createTestProbe();
+    executor.tell(
+        new RunPart("running", "sleep", json("{'millis': 800}"), Mode.ASYNC, 10_000, 1, first.ref()));
+    sleep("waiting", 100, 10_000, true);
+    TestProbe<Executor.Drained> drained = testKit.createTestProbe();
+    executor.tell(new Executor.Drain(drained.ref()));
+
+    // Refused as DRAINING at once (its router sends it elsewhere), not run after the other.
+    expectFailed("waiting", Failure.DRAINING);
+    drained.expectNoMessage(Duration.ofMillis(300));
+    assertTrue(first.receiveMessage(PROMPTLY) instanceof PartSucceeded);
+    drained.expectMessage(PROMPTLY, Executor.Drained.INSTANCE);
+  }
+
+  @Test
   void aCallsTimeoutCountsFromItsArrival() {
     TestProbe<PartOutcome> first = testKit.createTestProbe();
     executor.tell(
