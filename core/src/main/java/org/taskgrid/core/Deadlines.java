@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * The deadlines of many keys (the parts an actor holds), kept with one timer rather than a timer
@@ -20,13 +21,10 @@ import java.util.TreeSet;
  * @param <K> what a deadline belongs to
  */
 public final class Deadlines<K> {
-  /** The timer's key in the actor's TimerScheduler. */
-  private static final Object TIMER_KEY = Deadlines.class;
-
   private record Entry<K>(long atNanos, long sequence, K key) {}
 
-  private final TimerScheduler<?> timers;
-  private final Object due;
+  /** Sets the actor's one timer (its key is this object) to tell {@code due} after a delay. */
+  private final Consumer<Duration> timer;
   private final Map<K, Entry<K>> byKey = new HashMap<>();
   /** By deadline, then by the order they were set (deadlines may be equal). */
   private final TreeSet<Entry<K>> byTime =
@@ -40,12 +38,11 @@ public final class Deadlines<K> {
   private long armedFor = Long.MAX_VALUE;
 
   /**
-   * @param timers the actor's timers; one key of them is taken
+   * @param timers the actor's timers; this object is the key of the one it takes
    * @param due what the actor is told when deadlines have passed
    */
   public <T> Deadlines(TimerScheduler<T> timers, T due) {
-    this.timers = timers;
-    this.due = due;
+    this.timer = delay -> timers.startSingleTimer(this, due, delay);
   }
 
   /** The key's time is up {@code after} from now; replaces a deadline it had. */
@@ -87,17 +84,11 @@ public final class Deadlines<K> {
     return expired;
   }
 
-  /** How many keys have a deadline. */
-  public int size() {
-    return byKey.size();
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
   private void arm(long atNanos) {
     armedFor = atNanos;
     // Rounded up: the scheduler may fire late, never early, so no key is taken before its time.
     long delayNanos = Math.max(0, atNanos - System.nanoTime());
     Duration delay = Duration.ofMillis((delayNanos + 999_999) / 1_000_000);
-    ((TimerScheduler) timers).startSingleTimer(TIMER_KEY, due, delay);
+    timer.accept(delay);
   }
 }

@@ -26,7 +26,7 @@ class DeadlinesTest {
 
   private sealed interface Command {}
 
-  private record Set(String key, long millis) implements Command {}
+  private record SetDeadline(String key, long millis) implements Command {}
 
   private record Cancel(String key) implements Command {}
 
@@ -42,7 +42,7 @@ class DeadlinesTest {
         timers -> {
           Deadlines<String> deadlines = new Deadlines<>(timers, (Command) Due.INSTANCE);
           return Behaviors.receive(Command.class)
-              .onMessage(Set.class, set -> {
+              .onMessage(SetDeadline.class, set -> {
                 deadlines.set(set.key(), Duration.ofMillis(set.millis()));
                 return Behaviors.same();
               })
@@ -75,9 +75,9 @@ class DeadlinesTest {
     TestProbe<Expired> probe = testKit.createTestProbe();
     ActorRef<Command> keeper = testKit.spawn(keeper(probe.ref()));
     long start = System.nanoTime();
-    keeper.tell(new Set("late", 300));
-    keeper.tell(new Set("early", 100));
-    keeper.tell(new Set("middle", 200));
+    keeper.tell(new SetDeadline("late", 300));
+    keeper.tell(new SetDeadline("early", 100));
+    keeper.tell(new SetDeadline("middle", 200));
 
     List<Expired> reports = new ArrayList<>();
     List<String> keys = new ArrayList<>();
@@ -97,11 +97,11 @@ class DeadlinesTest {
     TestProbe<Expired> probe = testKit.createTestProbe();
     ActorRef<Command> keeper = testKit.spawn(keeper(probe.ref()));
     long start = System.nanoTime();
-    keeper.tell(new Set("cancelled", 50));
-    keeper.tell(new Set("moved", 50));
-    keeper.tell(new Set("kept", 100));
+    keeper.tell(new SetDeadline("cancelled", 50));
+    keeper.tell(new SetDeadline("moved", 50));
+    keeper.tell(new SetDeadline("kept", 100));
     keeper.tell(new Cancel("cancelled"));
-    keeper.tell(new Set("moved", 400));
+    keeper.tell(new SetDeadline("moved", 400));
 
     assertEquals(List.of("kept"), probe.receiveMessage(WAIT).keys());
     Expired moved = probe.receiveMessage(WAIT);
@@ -115,7 +115,7 @@ class DeadlinesTest {
     TestProbe<Expired> probe = testKit.createTestProbe();
     ActorRef<Command> keeper = testKit.spawn(keeper(probe.ref()));
     for (int i = 0; i < 10_000; i++) {
-      keeper.tell(new Set("part-" + i, 100));
+      keeper.tell(new SetDeadline("part-" + i, 100));
     }
     List<String> keys = expire(probe, 10_000);
     assertEquals(10_000, keys.size());

@@ -29,6 +29,8 @@ import org.taskgrid.core.execution.Lane;
  * router's own state, used from the router's messages only.
  */
 final class ExecutorBook {
+  /** The lanes that process work runs in on a worker. */
+  private static final List<Lane> PROCESS_LANES = List.of(Lane.BLOCKING, Lane.CPU);
 
   /** An executor and the parts it holds. */
   static final class Entry {
@@ -68,9 +70,14 @@ final class ExecutorBook {
       return !ref.path().address().hasGlobalScope();
     }
 
+    /** Whether it has told its slots (until then, one part at a time in all). */
+    private boolean toldSlots() {
+      return blockingSlots + cpuSlots > 0;
+    }
+
     /** Until it told its slots, one part at a time in all; then per lane. */
     private int slots(Lane lane) {
-      if (blockingSlots + cpuSlots == 0) {
+      if (!toldSlots()) {
         return capacity;
       }
       return lane == Lane.CPU ? cpuSlots : blockingSlots;
@@ -82,7 +89,7 @@ final class ExecutorBook {
      * a round trip between JVMs. Until it told its slots, one part at a time still.
      */
     private int room(Lane lane) {
-      if (blockingSlots + cpuSlots == 0) {
+      if (!toldSlots()) {
         return capacity;
       }
       int slots = slots(lane);
@@ -90,7 +97,7 @@ final class ExecutorBook {
     }
 
     private int inFlight(Lane lane) {
-      if (blockingSlots + cpuSlots == 0) {
+      if (!toldSlots()) {
         return inFlight.size();
       }
       return inFlightPerLane[lane.ordinal()];
@@ -293,8 +300,8 @@ final class ExecutorBook {
             .toList();
     Map<Lane, Integer> activeRoom = new EnumMap<>(Lane.class);
     for (Entry entry : entries.values()) {
-      if (entry.state == ExecutorState.ACTIVE && entry.blockingSlots + entry.cpuSlots > 0) {
-        for (Lane lane : List.of(Lane.BLOCKING, Lane.CPU)) {
+      if (entry.state == ExecutorState.ACTIVE && entry.toldSlots()) {
+        for (Lane lane : PROCESS_LANES) {
           activeRoom.merge(lane, entry.room(lane), Integer::sum);
         }
       }

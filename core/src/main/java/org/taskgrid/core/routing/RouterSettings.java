@@ -19,12 +19,15 @@ import org.taskgrid.core.execution.ExecutorSettings;
 public record RouterSettings(
     int maxAttempts, int maxPending, Duration answerGrace, long maxBatchBytes, double queueAhead) {
 
+  /** Far beyond what hides a round trip; keeps slots times it within an int. */
+  static final double MAX_QUEUE_AHEAD = 100;
+
   public RouterSettings {
     if (maxAttempts < 1 || maxPending < 0 || answerGrace.isNegative() || maxBatchBytes < 1
-        || !(queueAhead >= 0)) {
+        || !(queueAhead >= 0 && queueAhead <= MAX_QUEUE_AHEAD)) {
       throw new IllegalArgumentException(
-          "max-attempts must be >= 1, max-pending >= 0, answer-grace and queue-ahead not negative"
-              + " and the batch bytes positive");
+          "max-attempts must be >= 1, max-pending >= 0, answer-grace not negative, queue-ahead"
+              + " from 0 to " + MAX_QUEUE_AHEAD + " and the batch bytes positive");
     }
   }
 
